@@ -1,0 +1,88 @@
+"""Vocabularies of the commitment domain. Code names a value (Status.FULFILLED), never the
+string; labels, badge colours and the Peace Accords Matrix score come from here alone."""
+
+from django.db import models
+
+
+class AgreementKind(models.TextChoices):
+    CEASEFIRE_AGREEMENT = "ceasefire_agreement", "Ceasefire agreement"
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    PROTOCOL = "protocol", "Protocol"
+    UNILATERAL_DECLARATION = "unilateral_declaration", "Unilateral declaration"
+
+
+class ParticipantRole(models.TextChoices):
+    SIGNATORY = "signatory", "Signatory"
+    MEDIATOR = "mediator", "Mediator"
+    WITNESS = "witness", "Witness"
+
+
+class RelationKind(models.TextChoices):
+    IMPLEMENTS = "implements", "Implements"
+    SUPERSEDES = "supersedes", "Supersedes"
+
+
+class Category(models.TextChoices):
+    CIVILIAN_PROTECTION = "civilian_protection", "Civilian protection"
+    REMAINS_EXCHANGE = "remains_exchange", "Remains exchange"
+    PRISONERS = "prisoners", "Prisoners of war and detainees"
+    VERIFICATION = "verification", "Verification mechanism"
+    CEASEFIRE = "ceasefire", "Ceasefire"
+    HUMANITARIAN_ACCESS = "humanitarian_access", "Humanitarian access"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    SECURITY_GUARANTEE = "security_guarantee", "Security guarantee"
+    DISPLACED_RETURN = "displaced_return", "Return of displaced people"
+    OTHER = "other", "Other"
+
+
+class Nature(models.TextChoices):
+    ONE_OFF = "one_off", "One-off (has a deadline)"
+    ONGOING = "ongoing", "Ongoing"
+    CONDITIONAL = "conditional", "Conditional (has a trigger)"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    FULFILLED = "fulfilled", "Fulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
+    NOT_FULFILLED = "not_fulfilled", "Not fulfilled"
+    VIOLATED = "violated", "Violated"
+    DISPUTED = "disputed", "Disputed"
+    SUPERSEDED = "superseded", "Superseded"
+
+    @classmethod
+    def closed(cls) -> frozenset[str]:
+        """Statuses after which a deadline no longer matters."""
+        return frozenset({cls.FULFILLED, cls.SUPERSEDED})
+
+
+STATUS_COLOURS = {
+    Status.NOT_STARTED: "grey",
+    Status.IN_PROGRESS: "blue",
+    Status.FULFILLED: "green",
+    Status.PARTIALLY_FULFILLED: "yellow",
+    Status.NOT_FULFILLED: "orange",
+    Status.VIOLATED: "red",
+    Status.DISPUTED: "purple",
+    Status.SUPERSEDED: "black",
+}
+
+# Peace Accords Matrix (Kroc Institute) implementation scale: 0 not initiated, 1 minimal,
+# 2 intermediate, 3 full. Disputed and superseded provisions have no score.
+PAM_SCORES: dict[str, int | None] = {
+    Status.NOT_STARTED: 0,
+    Status.NOT_FULFILLED: 0,
+    Status.VIOLATED: 0,
+    Status.IN_PROGRESS: 1,
+    Status.PARTIALLY_FULFILLED: 2,
+    Status.FULFILLED: 3,
+    Status.DISPUTED: None,
+    Status.SUPERSEDED: None,
+}
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"

@@ -1,0 +1,116 @@
+"""Admin forms. They validate through the services' own checks, so a rule broken in the
+admin shows the same message next to the same field as in the API."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+
+from parties.models import Party
+from tracker.admin_history import ChangeReasonForm
+
+from . import services
+from .models import Commitment, StatusUpdate
+
+DEADLINE_FIELDS = ("due_on", "within_days", "after_commitment")
+DEADLINE_SOURCE_FIELDS = ("reason", "source_url", "source_publisher", "source_published_on")
+
+
+class CommitmentForm(ChangeReasonForm):
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.all(),
+        required=False,
+        label="Bound parties",
+        help_text="Each bound party gets its own obligation and status. Add more later below.",
+    )
+    due_on = forms.DateField(label="Due on", required=False, widget=AdminDateWidget)
+    within_days = forms.IntegerField(label="Within days", required=False)
+    after_commitment = forms.ModelChoiceField(
+        queryset=Commitment.objects.select_related("agreement"),
+        required=False,
+        label="After fulfilment of",
+        help_text="Leave empty to count the days from the agreement's date.",
+    )
+    reason = forms.CharField(label="Reason for the deadline change", required=False, widget=forms.Textarea)
+    source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
+    source_publisher = forms.CharField(label="Source publisher", required=False)
+    source_published_on = forms.DateField(label="Source publication date", required=False, widget=AdminDateWidget)
+
+    class Meta:
+        model = Commitment
+        fields = ["agreement", "reference", "title", "text", "category", "nature", "condition", "recipients"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.current_deadline if self.instance.pk else None
+        if current is not None:
+            for name in DEADLINE_FIELDS:
+                self.initial[name] = getattr(current, name)
+            self.fields["after_commitment"].queryset = Commitment.objects.exclude(pk=self.instance.pk)
+
+    def deadline_input(self) -> services.DeadlineInput | None:
+        data = {name: self.cleaned_data.get(name) for name in DEADLINE_FIELDS}
+        if not any(v is not None for v in data.values()):
+            return None
+        return services.DeadlineInput(**data)
+
+    def deadline_changed(self) -> bool:
+        return any(name in self.changed_data for name in DEADLINE_FIELDS)
+
+    def deadline_source(self) -> services.SourceInput:
+        return services.SourceInput(
+            url=self.cleaned_data.get("source_url") or "",
+            publisher=self.cleaned_data.get("source_publisher") or "",
+            published_on=self.cleaned_data.get("source_published_on"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            if self.instance.pk is None:
+                services.commitment_check(
+                    **{name: cleaned.get(name) for name in ("agreement", "reference", "title", "text")},
+                    category=cleaned.get("category"),
+                    nature=cleaned.get("nature"),
+                    condition=cleaned.get("condition") or "",
+                    parties=cleaned.get("parties"),
+                    deadline=self.deadline_input(),
+                )
+            elif self.deadline_changed():
+                deadline = self.deadline_input()
+                if deadline is None:
+                    raise ValidationError({"due_on": "A deadline can be revised, not removed."})
+                services.deadline_check(
+                    commitment=self.instance,
+                    deadline=deadline,
+                    reason=cleaned.get("reason") or "",
+                    source=self.deadline_source(),
+                )
+        except ValidationError as exc:
+            self._add_service_errors(exc)
+        return cleaned
+
+    def _add_service_errors(self, exc: ValidationError) -> None:
+        for field, messages in exc.message_dict.items():
+            target = field if field in self.fields else None
+            if field == "deadline":
+                target = "due_on"
+            for message in messages:
+                self.add_error(target, message)
+
+
+class StatusUpdateForm(forms.ModelForm):
+    class Meta:
+        model = StatusUpdate
+        fields = ["obligation", "status", "effective_on", "summary", "confidence", "internal_note"]
+
+
+class SourceFormSet(forms.BaseInlineFormSet):
+    """A status update cites at least one source."""
+
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError("Cite at least one source.")

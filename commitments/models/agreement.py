@@ -1,0 +1,144 @@
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from ..choices import AgreementKind, ParticipantRole, RelationKind
+from .sources import SourceFields
+
+
+class Agreement(models.Model):
+    """A ceasefire agreement, joint statement, protocol or unilateral declaration."""
+
+    title = models.CharField(verbose_name="title", max_length=300)
+    kind = models.CharField(verbose_name="kind", max_length=32, choices=AgreementKind.choices)
+    signed_on = models.DateField(
+        verbose_name="date",
+        help_text="The day it was signed or issued; relative deadlines count from here.",
+    )
+    venue = models.CharField(verbose_name="venue", max_length=200, blank=True)
+    timezone = models.CharField(
+        verbose_name="venue time zone",
+        max_length=64,
+        default="UTC",
+        help_text="IANA name, e.g. Europe/Zurich. Deadlines end at midnight in this zone.",
+    )
+    summary = models.TextField(verbose_name="summary", blank=True)
+    parties = models.ManyToManyField(
+        to="parties.Party",
+        through="AgreementParticipant",
+        related_name="agreements",
+        blank=True,
+    )
+    related_agreements = models.ManyToManyField(
+        to="self",
+        through="AgreementRelation",
+        symmetrical=False,
+        related_name="related_from",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "signed_on"],
+                name="%(app_label)s_%(class)s_unique_title_date",
+                violation_error_message="An agreement with this title and date already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.signed_on:%d %b %Y})"
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        if self.timezone not in available_timezones():
+            raise ValidationError({"timezone": f"'{self.timezone}' is not an IANA time zone (e.g. Europe/Zurich)."})
+
+
+class AgreementParticipant(models.Model):
+    """A party's role in an agreement: signatory, mediator or witness."""
+
+    agreement = models.ForeignKey(
+        to=Agreement,
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    party = models.ForeignKey(
+        to="parties.Party",
+        on_delete=models.PROTECT,
+        related_name="agreement_roles",
+    )
+    role = models.CharField(verbose_name="role", max_length=16, choices=ParticipantRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "party__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party", "role"],
+                name="%(app_label)s_%(class)s_unique_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.get_role_display()})"
+
+
+class AgreementRelation(models.Model):
+    """This agreement implements or supersedes an earlier one."""
+
+    agreement = models.ForeignKey(
+        to=Agreement,
+        on_delete=models.CASCADE,
+        related_name="relations",
+    )
+    related_agreement = models.ForeignKey(
+        to=Agreement,
+        on_delete=models.PROTECT,
+        related_name="relations_from",
+        verbose_name="earlier agreement",
+    )
+    kind = models.CharField(verbose_name="relation", max_length=16, choices=RelationKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "related_agreement", "kind"],
+                name="%(app_label)s_%(class)s_unique_relation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.related_agreement}"
+
+    def clean(self) -> None:
+        if self.agreement_id and self.agreement_id == self.related_agreement_id:
+            raise ValidationError({"related_agreement": "An agreement cannot relate to itself."})
+
+
+class AgreementSource(SourceFields):
+    """A document the agreement's text is taken from."""
+
+    agreement = models.ForeignKey(
+        to=Agreement,
+        on_delete=models.CASCADE,
+        related_name="sources",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published_on"]

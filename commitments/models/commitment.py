@@ -1,0 +1,138 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from ..choices import PAM_SCORES, Category, Nature, Status
+
+
+class Commitment(models.Model):
+    """One pledge in an agreement. The parties it binds are its obligations.
+
+    ``status`` and ``fulfilled_on`` are derived from the obligations (rules.rollup_status)
+    and ``current_deadline`` is the latest revision of the deadline; services keep them
+    up to date, nobody types them.
+    """
+
+    agreement = models.ForeignKey(
+        to="commitments.Agreement",
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    reference = models.CharField(
+        verbose_name="reference",
+        max_length=50,
+        help_text='Where it stands in the agreement, e.g. "para 3".',
+    )
+    title = models.CharField(verbose_name="short title", max_length=200)
+    text = models.TextField(verbose_name="verbatim text")
+    category = models.CharField(verbose_name="category", max_length=32, choices=Category.choices)
+    nature = models.CharField(verbose_name="nature", max_length=16, choices=Nature.choices)
+    condition = models.TextField(
+        verbose_name="trigger",
+        blank=True,
+        help_text="For a conditional commitment: the event that triggers it, in words.",
+    )
+    recipients = models.ManyToManyField(
+        to="parties.Party",
+        related_name="commitments_received",
+        blank=True,
+        verbose_name="beneficiaries or recipients",
+    )
+    status = models.CharField(
+        verbose_name="status",
+        max_length=32,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        editable=False,
+    )
+    fulfilled_on = models.DateField(verbose_name="fulfilled on", null=True, blank=True, editable=False)
+    current_deadline = models.ForeignKey(
+        to="commitments.Deadline",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="deadline",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[recipients])
+
+    class Meta:
+        ordering = ["agreement", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "reference"],
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="This agreement already has a commitment with this reference.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def pam_score(self) -> int | None:
+        return PAM_SCORES[self.status]
+
+    @property
+    def due_at(self):
+        return self.current_deadline.due_at if self.current_deadline else None
+
+    @property
+    def due_date(self):
+        return self.current_deadline.due_date if self.current_deadline else None
+
+    def clean(self) -> None:
+        if self.nature == Nature.CONDITIONAL and not self.condition.strip():
+            raise ValidationError({"condition": "A conditional commitment needs its trigger in words."})
+        if self.nature != Nature.CONDITIONAL and self.condition.strip():
+            raise ValidationError({"condition": "Only a conditional commitment has a trigger."})
+
+
+class Obligation(models.Model):
+    """What one commitment asks of one bound party, with that party's own status.
+
+    ``status`` is the status of the latest effective StatusUpdate; ``overdue`` and
+    ``overdue_since`` are set by the deadline engine alone.
+    """
+
+    commitment = models.ForeignKey(
+        to=Commitment,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+    )
+    party = models.ForeignKey(
+        to="parties.Party",
+        on_delete=models.PROTECT,
+        related_name="obligations",
+    )
+    status = models.CharField(
+        verbose_name="status",
+        max_length=32,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        editable=False,
+    )
+    status_effective_on = models.DateField(verbose_name="status effective on", null=True, blank=True, editable=False)
+    overdue = models.BooleanField(verbose_name="overdue", default=False, editable=False)
+    overdue_since = models.DateTimeField(verbose_name="overdue since", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "party__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "party"],
+                name="%(app_label)s_%(class)s_unique_party",
+                violation_error_message="This party is already bound by this commitment.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} — {self.party}"

@@ -1,0 +1,16 @@
+from django.db import models
+
+
+class SourceFields(models.Model):
+    """Where a fact comes from. The URL is optional: some statements circulate on paper."""
+
+    url = models.URLField(verbose_name="URL", max_length=500, blank=True)
+    publisher = models.CharField(verbose_name="publisher", max_length=200)
+    title = models.CharField(verbose_name="title", max_length=300, blank=True)
+    published_on = models.DateField(verbose_name="publication date")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.publisher}, {self.published_on:%d %b %Y}" + (f" ({self.url})" if self.url else "")

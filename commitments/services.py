@@ -1,0 +1,400 @@
+"""Writes of the commitment domain. The admin, the API, the pages, the demo loader and
+the tasks all go through these functions, so each rule is enforced in one place.
+
+Every service takes keyword arguments, validates everything before it writes anything,
+and writes in one transaction: on a ValidationError nothing is stored.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .choices import Confidence, Nature, Status
+from .models import (
+    Agreement,
+    AgreementParticipant,
+    AgreementRelation,
+    AgreementSource,
+    Commitment,
+    Deadline,
+    Obligation,
+    StatusUpdate,
+    StatusUpdateSource,
+)
+from .selectors import commitment_dependents, obligations_for
+
+
+@dataclass(frozen=True)
+class DeadlineInput:
+    """A date, or a number of days after the agreement's date or another commitment's
+    fulfilment. Exactly one of ``due_on`` and ``within_days``; the model checks it."""
+
+    due_on: date | None = None
+    within_days: int | None = None
+    after_commitment: Commitment | None = None
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    publisher: str
+    published_on: date | None
+    url: str = ""
+    title: str = ""
+
+    def fields(self) -> dict:
+        return {"publisher": self.publisher, "published_on": self.published_on, "url": self.url, "title": self.title}
+
+
+def _track(instance, user, reason: str = ""):
+    """Attach who and why to the historical row the next save writes."""
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    return instance
+
+
+def _clean(instance, errors: dict, exclude: Sequence[str] = (), prefix: str = "") -> None:
+    """Run the model's validation and collect its errors, keyed by field, into ``errors``."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(f"{prefix}{field}", []).extend(messages)
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# Agreements
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    title: str,
+    kind: str,
+    signed_on: date,
+    venue: str = "",
+    timezone_name: str = "UTC",
+    summary: str = "",
+    participants: Iterable[tuple] = (),
+    sources: Iterable[SourceInput] = (),
+    relations: Iterable[tuple] = (),
+    user=None,
+) -> Agreement:
+    """Create an agreement with its participants ((party, role) pairs), source documents
+    and relations to earlier agreements ((agreement, kind) pairs)."""
+    errors: dict = {}
+    agreement = Agreement(
+        title=title, kind=kind, signed_on=signed_on, venue=venue, timezone=timezone_name, summary=summary
+    )
+    _clean(agreement, errors)
+    _raise_if(errors)
+    _track(agreement, user).save()
+    children = [AgreementParticipant(agreement=agreement, party=p, role=r) for p, r in participants]
+    children += [AgreementSource(agreement=agreement, **s.fields()) for s in sources]
+    children += [AgreementRelation(agreement=agreement, related_agreement=a, kind=k) for a, k in relations]
+    for child in children:
+        _clean(child, errors, prefix=f"{child._meta.model_name}.")
+    _raise_if(errors)
+    for child in children:
+        _track(child, user).save()
+    return agreement
+
+
+# Commitments
+
+
+def _deadline_build(*, commitment: Commitment, spec: DeadlineInput, revision: int, user, reason, source) -> Deadline:
+    source = source or SourceInput(publisher="", published_on=None)
+    return Deadline(
+        commitment=commitment,
+        revision=revision,
+        due_on=spec.due_on,
+        within_days=spec.within_days,
+        after_commitment=spec.after_commitment,
+        reason=reason,
+        source_url=source.url,
+        source_publisher=source.publisher,
+        source_published_on=source.published_on,
+        recorded_by=user,
+    )
+
+
+def one_off_deadline_errors(*, nature: str, has_deadline: bool) -> dict:
+    """A one-off commitment must have a deadline; the others may."""
+    if nature == Nature.ONE_OFF and not has_deadline:
+        return {"deadline": ["A one-off commitment needs a deadline: a date or a number of days."]}
+    return {}
+
+
+def _commitment_build(
+    *,
+    agreement: Agreement,
+    reference: str,
+    title: str,
+    text: str,
+    category: str,
+    nature: str,
+    parties: list,
+    condition: str = "",
+    deadline: DeadlineInput | None = None,
+    user=None,
+    **_ignored,
+) -> Commitment:
+    """Build an unsaved commitment and check every rule of its creation."""
+    errors: dict = {}
+    commitment = Commitment(
+        agreement=agreement,
+        reference=reference,
+        title=title,
+        text=text,
+        category=category,
+        nature=nature,
+        condition=condition,
+    )
+    _clean(commitment, errors)
+    if not parties:
+        errors["parties"] = ["A commitment binds at least one party."]
+    elif len({p.pk for p in parties}) != len(parties):
+        errors["parties"] = ["A party is listed twice."]
+    errors.update(one_off_deadline_errors(nature=nature, has_deadline=deadline is not None))
+    if deadline is not None:
+        pending = _deadline_build(commitment=commitment, spec=deadline, revision=1, user=user, reason="", source=None)
+        _clean(pending, errors, exclude=["commitment"])
+    _raise_if(errors)
+    return commitment
+
+
+def commitment_check(**kwargs) -> None:
+    """Raise the ValidationError that ``commitment_create`` would raise, writing nothing.
+    Forms call it to show errors next to their fields."""
+    kwargs["parties"] = list(kwargs.get("parties") or ())
+    _commitment_build(**kwargs)
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    agreement: Agreement,
+    reference: str,
+    title: str,
+    text: str,
+    category: str,
+    nature: str,
+    parties: Iterable,
+    condition: str = "",
+    recipients: Iterable = (),
+    deadline: DeadlineInput | None = None,
+    deadline_note: str = "",
+    user=None,
+) -> Commitment:
+    """Create a commitment binding ``parties`` (one obligation each), with its first
+    deadline (``deadline_note`` says where it comes from when the text is not explicit).
+    A one-off commitment must have a deadline."""
+    parties = list(parties)
+    commitment = _commitment_build(
+        agreement=agreement,
+        reference=reference,
+        title=title,
+        text=text,
+        category=category,
+        nature=nature,
+        parties=parties,
+        condition=condition,
+        deadline=deadline,
+        user=user,
+    )
+    _track(commitment, user).save()
+    commitment.recipients.set(recipients)
+    for party in parties:
+        _track(Obligation(commitment=commitment, party=party), user).save()
+    if deadline is not None:
+        deadline_set(commitment=commitment, deadline=deadline, reason=deadline_note, user=user)
+    return commitment
+
+
+EDITABLE_COMMITMENT_FIELDS = ("reference", "title", "text", "category", "nature", "condition")
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, user=None, reason: str = "", **changes) -> Commitment:
+    """Change a commitment's own fields; the historical row records who and why."""
+    unknown = set(changes) - set(EDITABLE_COMMITMENT_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    for field, value in changes.items():
+        setattr(commitment, field, value)
+    errors: dict = {}
+    _clean(commitment, errors)
+    errors.update(
+        one_off_deadline_errors(nature=commitment.nature, has_deadline=commitment.current_deadline_id is not None)
+    )
+    _raise_if(errors)
+    _track(commitment, user, reason).save()
+    return commitment
+
+
+@transaction.atomic
+def obligation_add(*, commitment: Commitment, party, user=None) -> Obligation:
+    """Bind one more party to a commitment."""
+    obligation = Obligation(commitment=commitment, party=party)
+    errors: dict = {}
+    _clean(obligation, errors)
+    _raise_if(errors)
+    _track(obligation, user).save()
+    commitment_refresh_status(commitment=commitment, user=user)
+    return obligation
+
+
+# Deadlines
+
+
+def deadline_check(
+    *,
+    commitment: Commitment,
+    deadline: DeadlineInput,
+    reason: str = "",
+    source: SourceInput | None = None,
+) -> None:
+    """Raise the ValidationError that ``deadline_set`` would raise, writing nothing."""
+    revision = (commitment.deadlines.order_by("-revision").values_list("revision", flat=True).first() or 0) + 1
+    errors: dict = {}
+    _clean(
+        _deadline_build(
+            commitment=commitment, spec=deadline, revision=revision, user=None, reason=reason, source=source
+        ),
+        errors,
+        exclude=["recorded_by"],
+    )
+    _raise_if(errors)
+
+
+@transaction.atomic
+def deadline_set(
+    *,
+    commitment: Commitment,
+    deadline: DeadlineInput,
+    user=None,
+    reason: str = "",
+    source: SourceInput | None = None,
+) -> Deadline:
+    """Append a deadline revision and make it current. The first revision is the
+    original; every later one (an extension) needs a reason and a source."""
+    # Lock the commitment so two analysts extending at once get revisions 2 and 3.
+    locked = Commitment.objects.select_for_update().select_related("agreement").get(pk=commitment.pk)
+    last = locked.deadlines.order_by("-revision").values_list("revision", flat=True).first() or 0
+    new = _deadline_build(commitment=locked, spec=deadline, revision=last + 1, user=user, reason=reason, source=source)
+    errors: dict = {}
+    _clean(new, errors)
+    _raise_if(errors)
+    new.resolve()
+    _track(new, user, reason).save()
+    # The Deadline rows are the deadline's history, so the pointer moves without a
+    # historical row of its own; updated_at moves so that partners' syncs see the change.
+    Commitment.objects.filter(pk=commitment.pk).update(current_deadline=new, updated_at=timezone.now())
+    commitment.current_deadline = new
+    return new
+
+
+def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
+    """Re-resolve deadlines that hang on ``commitment``'s fulfilment."""
+    for dependent in commitment_dependents(commitment):
+        deadline = dependent.current_deadline
+        deadline.after_commitment = commitment
+        deadline.resolve()
+        _track(deadline, user, f"{commitment.reference} fulfilled on {commitment.fulfilled_on}").save(
+            update_fields=["due_date", "due_at"]
+        )
+
+
+# Status
+
+
+@transaction.atomic
+def status_update_record(
+    *,
+    commitment: Commitment,
+    party=None,
+    status: str,
+    effective_on: date,
+    summary: str,
+    sources: Sequence[SourceInput],
+    confidence: str = Confidence.MEDIUM,
+    internal_note: str = "",
+    user,
+) -> list[StatusUpdate]:
+    """Record an assessment for one bound party, or for every bound party when ``party``
+    is None. Appends to the log; the current status follows from the whole log."""
+    errors: dict = {}
+    try:
+        obligations = obligations_for(commitment=commitment, party=party)
+    except ValidationError as exc:
+        obligations = []
+        errors.update(exc.message_dict)
+    if not sources:
+        errors["sources"] = ["Cite at least one source."]
+    updates = [
+        StatusUpdate(
+            obligation=obligation,
+            status=status,
+            effective_on=effective_on,
+            summary=summary,
+            confidence=confidence,
+            internal_note=internal_note,
+            recorded_by=user,
+        )
+        for obligation in obligations
+    ]
+    for update in updates[:1]:  # identical but for the obligation: one check is enough
+        _clean(update, errors)
+    for index, source in enumerate(sources):
+        _clean(StatusUpdateSource(**source.fields()), errors, exclude=["status_update"], prefix=f"sources[{index}].")
+    _raise_if(errors)
+
+    # Lock the obligations so concurrent updates recompute the status one after another.
+    list(Obligation.objects.select_for_update().filter(pk__in=[o.pk for o in obligations]))
+    for update in updates:
+        update.save()
+        StatusUpdateSource.objects.bulk_create(
+            StatusUpdateSource(status_update=update, **source.fields()) for source in sources
+        )
+    reason = f"Status update: {Status(status).label} from {effective_on}"
+    for obligation in obligations:
+        obligation_refresh_status(obligation=obligation, user=user, reason=reason)
+    commitment_refresh_status(commitment=commitment, user=user, reason=reason)
+    return updates
+
+
+def obligation_refresh_status(*, obligation: Obligation, user=None, reason: str = "") -> None:
+    """Set the obligation's status to that of its latest effective update."""
+    latest = obligation.status_updates.order_by("-effective_on", "-recorded_at", "-id").first()
+    status, effective_on = (latest.status, latest.effective_on) if latest else (Status.NOT_STARTED, None)
+    if (obligation.status, obligation.status_effective_on) == (status, effective_on):
+        return
+    obligation.status, obligation.status_effective_on = status, effective_on
+    _track(obligation, user, reason).save(update_fields=["status", "status_effective_on", "updated_at"])
+
+
+def commitment_refresh_status(*, commitment: Commitment, user=None, reason: str = "") -> None:
+    """Derive the commitment's status from its obligations (rules.rollup_status) and,
+    when its fulfilment date changes, re-resolve deadlines chained to it."""
+    rows = list(commitment.obligations.values_list("status", "status_effective_on"))
+    status = rules.rollup_status(s for s, _ in rows)
+    fulfilled_on = None
+    if status == Status.FULFILLED:
+        fulfilled_on = max(d for s, d in rows if s == Status.FULFILLED)
+    if (commitment.status, commitment.fulfilled_on) == (status, fulfilled_on):
+        return
+    fulfilment_moved = commitment.fulfilled_on != fulfilled_on
+    commitment.status, commitment.fulfilled_on = status, fulfilled_on
+    _track(commitment, user, reason).save(update_fields=["status", "fulfilled_on", "updated_at"])
+    if fulfilment_moved:
+        _deadlines_resolve_dependents(commitment=commitment, user=user)

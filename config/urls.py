@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Ceasefire Commitment Tracker"
+admin.site.site_title = "Commitment Tracker"
+admin.site.index_title = "Agreements, commitments and their status"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]

@@ -1,0 +1,24 @@
+"""History in the admin: read-only (no revert, see settings), and every change made
+through a form carries the analyst's reason into the historical row."""
+
+from django import forms
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class ChangeReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=500,
+        help_text="Recorded in the history with your name and the time (e.g. 'typo in the text').",
+    )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose forms ask why; the reason goes into the history."""
+
+    form = ChangeReasonForm
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason", "")
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from tracker.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (Geneva statement of 30 Oct 2020 and related). Safe to run twice."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        if result.created:
+            for line in result.created:
+                self.stdout.write(f"created {line}")
+        else:
+            self.stdout.write("demo data already loaded: nothing changed")
+        if result.analyst_login:
+            username, password = result.analyst_login
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Analyst login (DEBUG only): username '{username}', password '{password}' "
+                    "at http://127.0.0.1:8000/admin/"
+                )
+            )

@@ -1,0 +1,68 @@
+"""Roles. Analysts write the domain; nobody but an admin deletes anything, so history
+and evidence are never lost. Migrations create the group and keep it in step with
+ANALYST_PERMISSIONS (each migration that adds models calls sync_analysts_group again)."""
+
+ANALYSTS = "analysts"
+
+# (app_label, codename). Deadlines and status updates are append-only: add and view.
+ANALYST_PERMISSIONS = frozenset(
+    {
+        ("parties", "add_party"),
+        ("parties", "change_party"),
+        ("parties", "view_party"),
+        ("commitments", "add_agreement"),
+        ("commitments", "change_agreement"),
+        ("commitments", "view_agreement"),
+        # Participants, sources and relations are the agreement's own rows, edited inline
+        # (their changes are kept in the history).
+        ("commitments", "add_agreementparticipant"),
+        ("commitments", "change_agreementparticipant"),
+        ("commitments", "delete_agreementparticipant"),
+        ("commitments", "view_agreementparticipant"),
+        ("commitments", "add_agreementsource"),
+        ("commitments", "change_agreementsource"),
+        ("commitments", "delete_agreementsource"),
+        ("commitments", "view_agreementsource"),
+        ("commitments", "add_agreementrelation"),
+        ("commitments", "change_agreementrelation"),
+        ("commitments", "delete_agreementrelation"),
+        ("commitments", "view_agreementrelation"),
+        ("commitments", "add_commitment"),
+        ("commitments", "change_commitment"),
+        ("commitments", "view_commitment"),
+        ("commitments", "add_obligation"),
+        ("commitments", "change_obligation"),
+        ("commitments", "view_obligation"),
+        ("commitments", "add_deadline"),
+        ("commitments", "view_deadline"),
+        ("commitments", "add_statusupdate"),
+        ("commitments", "view_statusupdate"),
+        ("commitments", "add_statusupdatesource"),
+        ("commitments", "view_statusupdatesource"),
+    }
+)
+
+
+def sync_analysts_group(apps, schema_editor=None) -> None:
+    """Create the analysts group (if missing) with exactly ANALYST_PERMISSIONS.
+
+    Permissions are normally created after all migrations ran; create them now so that
+    the group is complete on a fresh database.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    group, _ = group_model.objects.get_or_create(name=ANALYSTS)
+    labels = {app for app, _ in ANALYST_PERMISSIONS}
+    wanted = [
+        p
+        for p in permission_model.objects.filter(content_type__app_label__in=labels).select_related("content_type")
+        if (p.content_type.app_label, p.codename) in ANALYST_PERMISSIONS
+    ]
+    group.permissions.set(wanted)
