@@ -185,9 +185,7 @@ def test_an_extension_keeps_the_original_and_every_revision(make_commitment, ana
 def test_an_extension_needs_a_reason_and_a_source(make_commitment, analyst):
     commitment = make_commitment()
     with pytest.raises(ValidationError) as exc:
-        services.deadline_set(
-            commitment=commitment, deadline=DeadlineInput(due_on=date(2020, 11, 13)), user=analyst
-        )
+        services.deadline_set(commitment=commitment, deadline=DeadlineInput(due_on=date(2020, 11, 13)), user=analyst)
     assert {"reason", "source_publisher"} <= set(exc.value.message_dict)
     assert commitment.deadlines.count() == 1
     commitment.refresh_from_db()
