@@ -19,12 +19,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 ## install: create .venv and install every pinned dependency
 install: $(VENV)/.installed
 
-## run: install, migrate, load the demo data and serve http://127.0.0.1:8000/
+## run: install, migrate, load the demo data, then serve http://127.0.0.1:8000/ with a
+## Celery worker and beat (Procfile, via honcho). Redis if REDIS_URL is set, else an
+## embedded filesystem broker under var/.
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) TRACKER_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
 ## test: install and run the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
 test: install

@@ -53,3 +53,16 @@ def end_of_day(day: date, tz: ZoneInfo) -> datetime:
     the new day: still the right boundary.
     """
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def due_day(due_at: datetime, tz: ZoneInfo) -> date:
+    """The local day a due moment ends (the inverse of ``end_of_day``)."""
+    return (due_at.astimezone(tz) - timedelta(microseconds=1)).date()
+
+
+def format_due(due_at: datetime | None, tz: ZoneInfo) -> str:
+    """A due moment as people read it: the due day in the agreement's zone, then UTC."""
+    if due_at is None:
+        return "no due moment yet"
+    utc = due_at.astimezone(ZoneInfo("UTC"))
+    return f"end of {due_day(due_at, tz):%d %b %Y} ({tz.key}) = {utc:%Y-%m-%d %H:%M} UTC"

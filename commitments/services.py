@@ -27,6 +27,7 @@ from .models import (
     StatusUpdateSource,
 )
 from .selectors import commitment_dependents, obligations_for
+from .signals import deadlines_changed, status_recorded
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def commitment_update(*, commitment: Commitment, user=None, reason: str = "", **
 @transaction.atomic
 def obligation_add(*, commitment: Commitment, party, user=None) -> Obligation:
     """Bind one more party to a commitment."""
-    obligation = Obligation(commitment=commitment, party=party)
+    obligation = Obligation(commitment=commitment, party=party, due_at=commitment.due_at)
     errors: dict = {}
     _clean(obligation, errors)
     _raise_if(errors)
@@ -301,7 +302,15 @@ def deadline_set(
     # historical row of its own; updated_at moves so that partners' syncs see the change.
     Commitment.objects.filter(pk=commitment.pk).update(current_deadline=new, updated_at=timezone.now())
     commitment.current_deadline = new
+    _obligations_follow_deadline(commitment=commitment, deadline=new)
     return new
+
+
+def _obligations_follow_deadline(*, commitment: Commitment, deadline: Deadline | None) -> None:
+    """Copy the commitment's current due moment onto its obligations."""
+    due_at = deadline.due_at if deadline else None
+    commitment.obligations.exclude(due_at=due_at).update(due_at=due_at, updated_at=timezone.now())
+    deadlines_changed.send(sender=Commitment, commitment_ids=[commitment.pk])
 
 
 def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
@@ -313,6 +322,7 @@ def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
         _track(deadline, user, f"{commitment.reference} fulfilled on {commitment.fulfilled_on}").save(
             update_fields=["due_date", "due_at"]
         )
+        _obligations_follow_deadline(commitment=dependent, deadline=deadline)
 
 
 # Status
@@ -370,6 +380,7 @@ def status_update_record(
     for obligation in obligations:
         obligation_refresh_status(obligation=obligation, user=user, reason=reason)
     commitment_refresh_status(commitment=commitment, user=user, reason=reason)
+    status_recorded.send(sender=StatusUpdate, status_update_ids=[u.pk for u in updates])
     return updates
 
 

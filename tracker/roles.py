@@ -39,6 +39,9 @@ ANALYST_PERMISSIONS = frozenset(
         ("commitments", "view_statusupdate"),
         ("commitments", "add_statusupdatesource"),
         ("commitments", "view_statusupdatesource"),
+        # Alerts are raised by the deadline engine; analysts read and acknowledge them.
+        ("tracker", "view_alert"),
+        ("tracker", "change_alert"),
     }
 )
 

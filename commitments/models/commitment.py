@@ -95,8 +95,9 @@ class Commitment(models.Model):
 class Obligation(models.Model):
     """What one commitment asks of one bound party, with that party's own status.
 
-    ``status`` is the status of the latest effective StatusUpdate; ``overdue`` and
-    ``overdue_since`` are set by the deadline engine alone.
+    ``status`` is the status of the latest effective StatusUpdate; ``due_at`` follows the
+    commitment's current deadline; ``overdue`` and ``overdue_since`` are set by the
+    deadline engine alone.
     """
 
     commitment = models.ForeignKey(
@@ -117,6 +118,9 @@ class Obligation(models.Model):
         editable=False,
     )
     status_effective_on = models.DateField(verbose_name="status effective on", null=True, blank=True, editable=False)
+    # The commitment's current due moment, copied here so the deadline engine's sweep is a
+    # single-table UPDATE (services keep it in step; a per-party extension can set it apart).
+    due_at = models.DateTimeField(verbose_name="due moment", null=True, blank=True, editable=False)
     overdue = models.BooleanField(verbose_name="overdue", default=False, editable=False)
     overdue_since = models.DateTimeField(verbose_name="overdue since", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,6 +136,10 @@ class Obligation(models.Model):
                 name="%(app_label)s_%(class)s_unique_party",
                 violation_error_message="This party is already bound by this commitment.",
             )
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="commitments_obligation_due_idx"),
+            models.Index(fields=["overdue"], condition=models.Q(overdue=True), name="commitments_obligation_od_idx"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,16 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Database: SQLite file inside the project unless DATABASE_URL names another.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat share the file: WAL lets readers and a writer work at once, and
+    # IMMEDIATE transactions wait for the write lock instead of failing mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the message broker in production (used by the deadline engine).
@@ -45,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_celery_beat",
     "parties",
     "commitments",
     "tracker",
@@ -100,6 +111,44 @@ STORAGES = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Reasons are free text (a deadline extension's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Celery: the deadline engine.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
+if REDIS_URL:
+    # A task not acknowledged within the visibility timeout is delivered again. Every
+    # task ends within CELERY_TASK_TIME_LIMIT (10 min), so 15 min never re-runs a live task,
+    # and nothing is scheduled with an ETA or countdown (reminders come from beat and the
+    # database), so no delay ever exceeds it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+else:
+    BROKER_DIR = BASE_DIR / "var" / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+    for folder in ("queue", "processed", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged when done, not when received...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...and requeued if its worker process dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = None  # no result backend: nothing for beat to clean up
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing from a request gives up quickly when the broker is down (the save stands;
+# the next scheduled sweep catches up) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Deadline engine: days before a due moment at which due-soon alerts are raised.
+TRACKER_REMINDER_LEAD_DAYS = env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 1])
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,11 @@
 """Test settings: the same database choice as the environment, fast hashing, local mail."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
@@ -10,3 +15,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Real-worker tests use Redis: TEST_REDIS_URL, else REDIS_URL, else the local default
+# (database 15). A queue of this run's own keeps stray messages of other runs out.
+CELERY_BROKER_URL = env("TEST_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/15")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+CELERY_TASK_DEFAULT_QUEUE = f"tracker-test-{os.getpid()}"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: real-worker tests read and write from two threads,
+    # and only a file database waits for locks (timeout, WAL) instead of failing at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tracker-test-{os.getpid()}.sqlite3")}  # noqa: F405

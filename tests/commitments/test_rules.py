@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from commitments.choices import PAM_SCORES, Status
-from commitments.rules import due_date_after, end_of_day, rollup_status
+from commitments.rules import due_date_after, end_of_day, format_due, rollup_status
 
 S = Status
 
@@ -63,3 +63,10 @@ def test_every_status_maps_onto_the_peace_accords_matrix_scale():
     assert PAM_SCORES[Status.PARTIALLY_FULFILLED] == 2
     assert PAM_SCORES[Status.IN_PROGRESS] == 1
     assert PAM_SCORES[Status.NOT_STARTED] == 0
+
+
+def test_a_due_moment_reads_as_its_local_due_day():
+    zurich = ZoneInfo("Europe/Zurich")
+    due_at = end_of_day(date(2020, 11, 6), zurich)
+    assert format_due(due_at, zurich) == "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"
+    assert format_due(None, zurich) == "no due moment yet"

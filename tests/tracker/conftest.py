@@ -1,0 +1,36 @@
+import pytest
+from kombu import Connection
+
+from config.celery import app as celery_app
+
+
+def require_redis() -> None:
+    """Skip (a failure in CI, see tests/conftest.py) when the broker is not reachable."""
+    try:
+        with Connection(celery_app.conf.broker_url, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # any connection error means: no broker here
+        pytest.skip(f"Redis broker not reachable at {celery_app.conf.broker_url}: {exc}")
+
+
+@pytest.fixture
+def celery_worker(django_db_serialized_rollback, transactional_db):
+    """A real Celery worker (in a thread, solo pool) consuming from the real Redis broker.
+
+    The test's data must be committed for the worker's own DB connection to see it, hence
+    transactional_db; serialized rollback restores what migrations created (the analysts
+    group, the beat schedule) after each such test empties the tables."""
+    from celery.contrib.testing.worker import start_worker
+
+    require_redis()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15):
+        yield celery_app
+
+
+def broker_drained(app) -> bool:
+    """Every message of this run's queue has been taken and acknowledged (kombu's Redis
+    transport keeps the queue in a list and unacknowledged messages in a hash)."""
+    import redis
+
+    client = redis.Redis.from_url(app.conf.broker_url)
+    return client.llen(app.conf.task_default_queue) == 0 and client.hlen("unacked") == 0

@@ -1,0 +1,58 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+
+from .choices import AlertKind
+
+
+class Alert(models.Model):
+    """A deadline event for one obligation: due soon (``lead_time`` before the due moment)
+    or overdue. The deadline engine raises each alert once: the unique constraint on
+    (obligation, kind, due moment, lead time) holds however often and however concurrently
+    the sweep runs. A revised deadline is a new due moment, so it can raise new alerts."""
+
+    kind = models.CharField(verbose_name="kind", max_length=16, choices=AlertKind.choices)
+    obligation = models.ForeignKey(
+        to="commitments.Obligation",
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    party = models.ForeignKey(
+        to="parties.Party",
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    due_at = models.DateTimeField(verbose_name="due moment")
+    lead_time = models.DurationField(
+        verbose_name="lead time",
+        default=timedelta(0),
+        help_text="For a due-soon alert: how long before the due moment it was raised.",
+    )
+    raised_at = models.DateTimeField(verbose_name="raised at")
+    acknowledged_at = models.DateTimeField(verbose_name="acknowledged at", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="acknowledged by",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "kind", "due_at", "lead_time"],
+                name="%(app_label)s_%(class)s_unique_moment",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "raised_at"], name="tracker_alert_kind_raised_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.obligation}"
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
