@@ -13,15 +13,19 @@ class Alert(models.Model):
     the sweep runs. A revised deadline is a new due moment, so it can raise new alerts."""
 
     kind = models.CharField(verbose_name="kind", max_length=16, choices=AlertKind.choices)
+    # No index of their own: the unique constraint's index starts with the obligation, and
+    # every index slows the sweep's bulk INSERT (see benchmarks/sweep.py).
     obligation = models.ForeignKey(
         to="commitments.Obligation",
         on_delete=models.PROTECT,
         related_name="alerts",
+        db_index=False,
     )
     party = models.ForeignKey(
         to="parties.Party",
         on_delete=models.PROTECT,
         related_name="alerts",
+        db_index=False,
     )
     due_at = models.DateTimeField(verbose_name="due moment")
     lead_time = models.DurationField(
@@ -48,7 +52,6 @@ class Alert(models.Model):
                 name="%(app_label)s_%(class)s_unique_moment",
             )
         ]
-        indexes = [models.Index(fields=["kind", "raised_at"], name="tracker_alert_kind_raised_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.obligation}"

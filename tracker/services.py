@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, DurationField, F, QuerySet, Value
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from commitments.models import Obligation
@@ -27,10 +28,14 @@ class SweepResult:
     raised: int
 
 
-def _raise_alerts(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> int:
-    """One INSERT ... SELECT of an alert per obligation in ``obligations``; those that
-    exist already are skipped by the unique constraint. Returns how many were new."""
-    rows = (
+def _alert_columns() -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS)
+
+
+def _alert_rows(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> QuerySet:
+    """The alert rows for ``obligations``, in ALERT_COLUMNS order, as one SELECT."""
+    return (
         obligations.order_by()
         .annotate(
             a_kind=Value(kind, output_field=CharField()),
@@ -42,16 +47,65 @@ def _raise_alerts(obligations: QuerySet[Obligation], *, kind: str, lead: timedel
         )
         .values_list("a_kind", "a_obligation", "a_party", "a_due", "a_lead", "a_raised")
     )
-    select_sql, params = rows.query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS)
+
+
+def _raise_alerts(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> int:
+    """One INSERT ... SELECT of an alert per obligation in ``obligations``; those that
+    exist already are skipped by the unique constraint. Returns how many were new."""
+    select_sql, params = _alert_rows(obligations, kind=kind, lead=lead, now=now).query.sql_with_params()
     # The ORM has no INSERT ... SELECT; the SELECT itself is the ORM's, so the predicate
     # stays in selectors.py. The SELECT always has a WHERE, which SQLite needs before
     # ON CONFLICT.
-    sql = f"INSERT INTO {quote(Alert._meta.db_table)} ({columns}) {select_sql} ON CONFLICT DO NOTHING"
+    table = connection.ops.quote_name(Alert._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"INSERT INTO {table} ({_alert_columns()}) {select_sql} ON CONFLICT DO NOTHING", params)
         return max(cursor.rowcount, 0)
+
+
+def _update_sql(queryset: QuerySet, **values) -> tuple[str, tuple]:
+    """The UPDATE that ``queryset.update(**values)`` would run, as SQL and parameters."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    compiler = query.get_compiler(queryset.db)
+    compiler.pre_sql_setup()
+    return compiler.as_sql()
+
+
+def _flag_overdue(now: datetime) -> tuple[int, int]:
+    """Flag the obligations that became overdue (or overdue for a new due moment) and
+    raise their overdue alerts. Returns (flagged, raised)."""
+    to_flag = obligations_to_flag(now)
+    flag = {"overdue": True, "overdue_since": F("due_at"), "updated_at": now}
+    if connection.vendor != "postgresql":
+        # SQLite has no UPDATE inside WITH; its write lock makes the two steps one.
+        raised = _raise_alerts(to_flag, kind=AlertKind.OVERDUE, lead=timedelta(0), now=now)
+        return to_flag.update(**flag), raised
+    # PostgreSQL: one statement, one pass over the rows. The alerts come from the rows the
+    # UPDATE returns, which this transaction holds locked until it commits: a concurrent
+    # sweep re-checks them after the commit, finds them flagged and returns nothing. So a
+    # plain anti-join suffices (ON CONFLICT's speculative insertion costs a third more);
+    # the unique constraint stays as the backstop.
+    update_sql, update_params = _update_sql(to_flag, **flag)
+    quote = connection.ops.quote_name
+    column = {name: quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS}
+    returned = ", ".join(quote(Obligation._meta.get_field(f).column) for f in ("id", "party", "due_at"))
+    alerts = quote(Alert._meta.db_table)
+    # Names come from model metadata and values go as parameters.
+    sql = (
+        f"WITH flagged AS ({update_sql} RETURNING {returned}), "  # noqa: S608
+        f"raised AS (INSERT INTO {alerts} ({_alert_columns()}) "
+        "SELECT %s, flagged.*, %s, %s FROM flagged WHERE NOT EXISTS ("
+        f"SELECT 1 FROM {alerts} a WHERE a.{column['obligation']} = flagged.{quote('id')} "
+        f"AND a.{column['kind']} = %s AND a.{column['due_at']} = flagged.{quote('due_at')} "
+        f"AND a.{column['lead_time']} = %s) RETURNING 1) "
+        "SELECT (SELECT count(*) FROM flagged), (SELECT count(*) FROM raised)"
+    )
+    kind = AlertKind.OVERDUE.value
+    lead = Alert._meta.get_field("lead_time").get_db_prep_value(timedelta(0), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*update_params, kind, lead, now, kind, lead))
+        flagged, raised = cursor.fetchone()
+    return flagged, raised
 
 
 @transaction.atomic
@@ -59,14 +113,8 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
     """Flag overdue obligations (``overdue_since`` = the due moment), clear flags that no
     longer hold, and raise one overdue alert per obligation and due moment."""
     now = now or timezone.now()
-    flagged = obligations_to_flag(now).update(overdue=True, overdue_since=F("due_at"), updated_at=now)
+    flagged, raised = _flag_overdue(now)
     cleared = obligations_to_clear(now).update(overdue=False, overdue_since=None, updated_at=now)
-    raised = _raise_alerts(
-        Obligation.objects.filter(overdue=True, due_at__isnull=False),
-        kind=AlertKind.OVERDUE,
-        lead=timedelta(0),
-        now=now,
-    )
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
 
 
