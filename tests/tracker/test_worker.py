@@ -1,8 +1,9 @@
 """The deadline engine through a real Celery worker on the real Redis broker."""
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import time_machine
 from django_celery_beat.models import PeriodicTask
 
 from commitments import services as commitment_services
@@ -86,3 +87,17 @@ def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
     # Redis redelivers unacknowledged tasks after the visibility timeout: it must outlast
     # the longest task, or a live task would run twice.
     assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit
+
+
+def test_the_scheduled_reminders_raise_due_soon_alerts_on_a_real_worker(celery_worker):
+    load_demo()
+    due_soon = Alert.objects.filter(obligation__commitment__category="prisoners", kind="due_soon")
+    # Five days before the POW lists fall due; the clock keeps ticking for the worker too.
+    with time_machine.travel(datetime(2020, 11, 1, 9, tzinfo=UTC), tick=True):
+        celery_worker.send_task(PeriodicTask.objects.get(name="deadline reminders").task)
+        assert wait_for(lambda: due_soon.count() == 2)
+    assert set(due_soon.values_list("party__code", "lead_time")) == {
+        ("ARM", timedelta(days=7)),
+        ("AZE", timedelta(days=7)),
+    }
+    assert not Alert.objects.filter(kind="overdue").exists()
