@@ -2,9 +2,11 @@
 binding a party, recording a status update) go through commitments.services."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from tracker.admin_history import HistoryAdmin
 
@@ -57,8 +59,13 @@ class ParticipantInline(admin.TabularInline):
     autocomplete_fields = ["party"]
 
 
+# Links typed without a scheme are taken as https (Django 6's default, today).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class SourceInline(admin.TabularInline):
     model = AgreementSource
+    formfield_overrides = HTTPS_URLS
     extra = 0
     fields = ["publisher", "title", "url", "published_on"]
 
@@ -231,7 +238,7 @@ class CommitmentAdmin(HistoryAdmin):
             "<table><thead><tr><th>effective</th><th>party</th><th>status</th><th>summary</th>"
             "<th>confidence</th><th>sources</th><th>internal note</th><th>recorded</th></tr></thead>"
             '<tbody>{}</tbody></table><p><a class="addlink" href="{}">Record a status update</a></p>',
-            rows or format_html('<tr><td colspan="8">No update recorded yet.</td></tr>'),
+            rows or mark_safe('<tr><td colspan="8">No update recorded yet.</td></tr>'),
             add_url,
         )
 
@@ -331,6 +338,7 @@ class ObligationAdmin(HistoryAdmin):
 
 class StatusUpdateSourceInline(admin.TabularInline):
     model = StatusUpdateSource
+    formfield_overrides = HTTPS_URLS
     formset = SourceFormSet
     fields = ["publisher", "title", "url", "published_on"]
     extra = 1
@@ -393,3 +401,6 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         form.instance.pk, form.instance.recorded_at = update.pk, update.recorded_at
         form.instance.recorded_by = request.user
         form.instance._state.adding = False
+        # The admin's change message lists what each formset saved; here the service saved it.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = list(update.sources.all()), [], []

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Ceasefire Commitment Tracker"
@@ -8,5 +8,7 @@ admin.site.index_title = "Agreements, commitments and their status"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("commitments/", include("commitments.urls")),
+    path("", include("tracker.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

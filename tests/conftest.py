@@ -38,6 +38,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a loopback port, and Django's SMTP backend pointed at it."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def armenia(db):
     return PartyFactory(code="ARM", name="Republic of Armenia", short_name="Armenia", kind="state")
 

@@ -4,3 +4,28 @@ from django.db import models
 class AlertKind(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
+    STATUS_CHANGED = "status_changed", "Status changed"
+
+    @classmethod
+    def deadline_kinds(cls) -> list[str]:
+        """Kinds raised by the deadline engine: one per obligation, due moment, lead time."""
+        return [cls.DUE_SOON, cls.OVERDUE]
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately"
+    DIGEST = "digest", "Daily digest"
+
+
+class MessageKind(models.TextChoices):
+    ALERT = "alert", "Alert"
+    DIGEST = "digest", "Digest"
+    CONFIRMATION = "confirmation", "Address confirmation"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (unsubscribed or unconfirmed)"

@@ -1,6 +1,9 @@
-"""Queue the deadline engine when deadlines or statuses change, after the commit, so the
-worker reads committed data. If the broker is down the save still succeeds: the failure
-is logged and the next scheduled sweep catches up."""
+"""Reactions to the commitments app's domain events.
+
+Work for a worker is queued with transaction.on_commit, so the worker reads committed
+data. If the broker is down the save still succeeds: the failure is logged and the next
+scheduled run catches up. Status-changed alerts and their outbox rows are written at
+once, in the transaction that recorded the status update."""
 
 import logging
 
@@ -12,16 +15,23 @@ from commitments.signals import deadlines_changed, status_recorded
 logger = logging.getLogger(__name__)
 
 
-def enqueue_sweep() -> None:
-    from .tasks import sweep_deadlines
+def enqueue_task(name: str) -> None:
+    from config.celery import app
 
     try:
-        sweep_deadlines.apply_async()
+        app.send_task(name)
     except Exception:  # any broker error: the save must not fail because of it
-        logger.exception("could not queue the deadline sweep; the next scheduled sweep will catch up")
+        logger.exception("could not queue %s; the next scheduled run will catch up", name)
 
 
 @receiver(deadlines_changed)
-@receiver(status_recorded)
 def sweep_after_commit(**kwargs) -> None:
-    transaction.on_commit(enqueue_sweep)
+    transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))
+
+
+@receiver(status_recorded)
+def status_changed(status_update_ids, **kwargs) -> None:
+    from .notifications import status_changed_alerts_raise
+
+    status_changed_alerts_raise(status_update_ids=status_update_ids)
+    transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))

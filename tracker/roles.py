@@ -42,6 +42,13 @@ ANALYST_PERMISSIONS = frozenset(
         # Alerts are raised by the deadline engine; analysts read and acknowledge them.
         ("tracker", "view_alert"),
         ("tracker", "change_alert"),
+        # Analysts subscribe partners' focal points and watch the outbox.
+        ("tracker", "add_recipient"),
+        ("tracker", "view_recipient"),
+        ("tracker", "add_subscription"),
+        ("tracker", "change_subscription"),
+        ("tracker", "view_subscription"),
+        ("tracker", "view_outboundemail"),
     }
 )
 

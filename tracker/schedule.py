@@ -6,6 +6,8 @@ DEFAULT_SCHEDULE = [
     # (name, task, every, period)
     ("deadline sweep", "tracker.sweep_deadlines", 5, "minutes"),
     ("deadline reminders", "tracker.send_reminders", 1, "hours"),
+    ("email outbox", "tracker.send_outbox", 1, "minutes"),
+    ("daily digests", "tracker.queue_digests", 15, "minutes"),
 ]
 
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from commitments.models import Obligation
 
+from . import notifications
 from .choices import AlertKind
 from .models import Alert
 from .selectors import obligations_due_between, obligations_to_clear, obligations_to_flag
+from .sql import insert_from_select
 
 ALERT_COLUMNS = ("kind", "obligation", "party", "due_at", "lead_time", "raised_at")
 
@@ -28,38 +30,21 @@ class SweepResult:
     raised: int
 
 
-def _alert_columns() -> str:
-    quote = connection.ops.quote_name
-    return ", ".join(quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS)
-
-
 def _alert_rows(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> QuerySet:
     """The alert rows for ``obligations``, in ALERT_COLUMNS order, as one SELECT."""
-    return (
-        obligations.order_by()
-        .annotate(
-            a_kind=Value(kind, output_field=CharField()),
-            a_obligation=F("id"),
-            a_party=F("party_id"),
-            a_due=F("due_at"),
-            a_lead=Value(lead, output_field=DurationField()),
-            a_raised=Value(now, output_field=DateTimeField()),
-        )
-        .values_list("a_kind", "a_obligation", "a_party", "a_due", "a_lead", "a_raised")
-    )
+    return obligations.annotate(
+        a_kind=Value(kind, output_field=CharField()),
+        a_obligation=F("id"),
+        a_party=F("party_id"),
+        a_due=F("due_at"),
+        a_lead=Value(lead, output_field=DurationField()),
+        a_raised=Value(now, output_field=DateTimeField()),
+    ).values_list("a_kind", "a_obligation", "a_party", "a_due", "a_lead", "a_raised")
 
 
 def _raise_alerts(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> int:
-    """One INSERT ... SELECT of an alert per obligation in ``obligations``; those that
-    exist already are skipped by the unique constraint. Returns how many were new."""
-    select_sql, params = _alert_rows(obligations, kind=kind, lead=lead, now=now).query.sql_with_params()
-    # The ORM has no INSERT ... SELECT; the SELECT itself is the ORM's, so the predicate
-    # stays in selectors.py. The SELECT always has a WHERE, which SQLite needs before
-    # ON CONFLICT.
-    table = connection.ops.quote_name(Alert._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({_alert_columns()}) {select_sql} ON CONFLICT DO NOTHING", params)
-        return max(cursor.rowcount, 0)
+    """One alert per obligation in ``obligations``, those that exist already skipped."""
+    return insert_from_select(Alert, list(ALERT_COLUMNS), _alert_rows(obligations, kind=kind, lead=lead, now=now))
 
 
 def _update_sql(queryset: QuerySet, **values) -> tuple[str, tuple]:
@@ -88,12 +73,13 @@ def _flag_overdue(now: datetime) -> tuple[int, int]:
     update_sql, update_params = _update_sql(to_flag, **flag)
     quote = connection.ops.quote_name
     column = {name: quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS}
+    alert_columns = ", ".join(column.values())
     returned = ", ".join(quote(Obligation._meta.get_field(f).column) for f in ("id", "party", "due_at"))
     alerts = quote(Alert._meta.db_table)
     # Names come from model metadata and values go as parameters.
     sql = (
         f"WITH flagged AS ({update_sql} RETURNING {returned}), "  # noqa: S608
-        f"raised AS (INSERT INTO {alerts} ({_alert_columns()}) "
+        f"raised AS (INSERT INTO {alerts} ({alert_columns}) "
         "SELECT %s, flagged.*, %s, %s FROM flagged WHERE NOT EXISTS ("
         f"SELECT 1 FROM {alerts} a WHERE a.{column['obligation']} = flagged.{quote('id')} "
         f"AND a.{column['kind']} = %s AND a.{column['due_at']} = flagged.{quote('due_at')} "
@@ -115,6 +101,8 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     flagged, raised = _flag_overdue(now)
     cleared = obligations_to_clear(now).update(overdue=False, overdue_since=None, updated_at=now)
+    if raised:
+        notifications.queue_alert_messages(raised_at=now)
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
 
 
@@ -132,6 +120,8 @@ def reminders_raise(*, now: datetime | None = None, lead_times: list[timedelta] 
     for lead in sorted(lead_times or reminder_lead_times()):
         raised += _raise_alerts(obligations_due_between(now, after, lead), kind=AlertKind.DUE_SOON, lead=lead, now=now)
         after = lead
+    if raised:
+        notifications.queue_alert_messages(raised_at=now)
     return raised
 
 

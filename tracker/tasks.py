@@ -1,15 +1,18 @@
-"""Celery tasks: thin wrappers over tracker.services, with no arguments to go stale.
+"""Celery tasks: thin wrappers over the services, with no arguments to go stale.
 
 Every task is idempotent, so the project-wide acks_late + reject_on_worker_lost can run a
-task again after a worker dies mid-way (see config/settings/base.py)."""
+task again after a worker dies mid-way (see docs/deadline-engine.md)."""
 
 import logging
+import time
 
 from celery import shared_task
 
-from . import services
+from . import notifications, services
 
 logger = logging.getLogger(__name__)
+
+SEND_BUDGET_SECONDS = 120  # then leave the rest to the next run, well inside the time limit
 
 
 @shared_task(name="tracker.sweep_deadlines")
@@ -24,3 +27,26 @@ def send_reminders() -> int:
     raised = services.reminders_raise()
     logger.info("reminders raised: %d", raised)
     return raised
+
+
+@shared_task(name="tracker.queue_digests")
+def queue_digests() -> int:
+    queued = notifications.digests_queue()
+    logger.info("digests queued: %d", queued)
+    return queued
+
+
+@shared_task(name="tracker.send_outbox")
+def send_outbox() -> dict:
+    """Send due messages batch by batch (one SMTP connection each) until none is due or the
+    time budget is spent. Failed sends are rescheduled on their rows with exponential
+    backoff, not with Celery countdowns, so no delay outlives the broker's visibility."""
+    started, total = time.monotonic(), notifications.SendResult()
+    while time.monotonic() - started < SEND_BUDGET_SECONDS:
+        result = notifications.outbox_send()
+        for field in ("sent", "retried", "failed", "cancelled", "connections"):
+            setattr(total, field, getattr(total, field) + getattr(result, field))
+        if not (result.sent or result.cancelled or result.failed) or result.retried:
+            break
+    logger.info("outbox: %s", total)
+    return total.__dict__

@@ -99,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Until the project has its own login page, people log in through the admin's.
+LOGIN_URL = "admin:login"
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
@@ -146,6 +149,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Email alerts.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+TRACKER_OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=200)  # messages per SMTP connection
+TRACKER_OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+TRACKER_OUTBOX_BACKOFF = 60  # seconds before the first retry; doubles each time...
+TRACKER_OUTBOX_BACKOFF_MAX = 3600  # ...up to an hour
+TRACKER_OUTBOX_CLAIM_TIMEOUT = 10 * 60  # a batch claimed longer ago than this is released
+EMAIL_TIMEOUT = 30
 
 # Deadline engine: days before a due moment at which due-soon alerts are raised.
 TRACKER_REMINDER_LEAD_DAYS = env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 1])

@@ -37,4 +37,4 @@ def test_saving_succeeds_and_logs_when_redis_is_down(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", SCRIPT], **run)
     assert result.returncode == 0, result.stderr
     assert "saved 2" in result.stdout
-    assert "could not queue the deadline sweep; the next scheduled sweep will catch up" in result.stderr
+    assert "could not queue tracker.sweep_deadlines; the next scheduled run will catch up" in result.stderr

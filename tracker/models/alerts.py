@@ -3,14 +3,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
-from .choices import AlertKind
+from ..choices import AlertKind
 
 
 class Alert(models.Model):
-    """A deadline event for one obligation: due soon (``lead_time`` before the due moment)
-    or overdue. The deadline engine raises each alert once: the unique constraint on
+    """An event about one obligation: due soon (``lead_time`` before the due moment),
+    overdue, or its status changed (``status_update``).
+
+    The deadline engine raises each deadline alert once: the unique constraint on
     (obligation, kind, due moment, lead time) holds however often and however concurrently
-    the sweep runs. A revised deadline is a new due moment, so it can raise new alerts."""
+    the sweep runs. A revised deadline is a new due moment, so it can raise new alerts.
+    A status update raises one status-changed alert."""
 
     kind = models.CharField(verbose_name="kind", max_length=16, choices=AlertKind.choices)
     # No index of their own: the unique constraint's index starts with the obligation, and
@@ -27,7 +30,14 @@ class Alert(models.Model):
         related_name="alerts",
         db_index=False,
     )
-    due_at = models.DateTimeField(verbose_name="due moment")
+    due_at = models.DateTimeField(verbose_name="due moment", null=True, blank=True)
+    status_update = models.ForeignKey(
+        to="commitments.StatusUpdate",
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        null=True,
+        blank=True,
+    )
     lead_time = models.DurationField(
         verbose_name="lead time",
         default=timedelta(0),
@@ -49,8 +59,14 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "kind", "due_at", "lead_time"],
+                condition=models.Q(kind__in=AlertKind.deadline_kinds()),
                 name="%(app_label)s_%(class)s_unique_moment",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["status_update"],
+                condition=models.Q(kind=AlertKind.STATUS_CHANGED),
+                name="%(app_label)s_%(class)s_unique_status_update",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,128 @@
+"""Rendering of the outbox's messages: subject, plain text and HTML from templates.
+Internal notes are never passed to a template."""
+
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from commitments.rules import format_due
+
+from .choices import AlertKind, MessageKind
+from .models import Alert, OutboundEmail
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(subscription) -> str:
+    from .notifications import unsubscribe_token
+
+    return absolute(reverse("tracker:unsubscribe", args=[unsubscribe_token(subscription)]))
+
+
+def confirm_url(recipient) -> str:
+    from .notifications import confirmation_token
+
+    return absolute(reverse("tracker:confirm", args=[confirmation_token(recipient)]))
+
+
+def alert_context(alert: Alert) -> dict:
+    """What every email says about one alert."""
+    obligation = alert.obligation
+    commitment = obligation.commitment
+    agreement = commitment.agreement
+    zone = agreement.tzinfo
+    update = alert.status_update
+    return {
+        "alert": alert,
+        "kind": alert.get_kind_display(),
+        "commitment": commitment,
+        "agreement": agreement,
+        "party": obligation.party,
+        "status": obligation.get_status_display(),
+        "due": format_due(alert.due_at, zone) if alert.due_at else "no deadline",
+        "due_day": _due_day(alert.due_at, zone),
+        "lead_days": alert.lead_time.days,
+        # Public summary only: the internal note stays in the tracker.
+        "update_summary": update.summary if update else "",
+        "update_status": update.get_status_display() if update else "",
+        "update_effective_on": update.effective_on if update else None,
+        "url": absolute(reverse("commitments:detail", args=[commitment.pk])),
+    }
+
+
+def _due_day(due_at, zone: ZoneInfo) -> str:
+    from commitments.rules import due_day
+
+    return f"{due_day(due_at, zone):%-d %b %Y}" if due_at else ""
+
+
+def alert_subject(context: dict) -> str:
+    title, party = context["commitment"].title, context["party"]
+    kind = context["alert"].kind
+    if kind == AlertKind.OVERDUE:
+        return f"Overdue: {title}, {party}, due {context['due_day']}"
+    if kind == AlertKind.DUE_SOON:
+        return f"Due soon: {title}, {party}, due {context['due_day']}"
+    return f"Status changed: {title}, {party}: {context['update_status']}"
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"tracker/email/{template}.txt", context)
+    html = render_to_string(f"tracker/email/{template}.html", context)
+    return text, html
+
+
+def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
+    """The email for one outbox row."""
+    headers = {"Message-ID": f"<outbox-{message.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0]}>"}
+    context: dict = {"site_url": settings.SITE_URL}
+    if message.kind == MessageKind.CONFIRMATION:
+        context["confirm_url"] = confirm_url(message.recipient)
+        subject = "Confirm your email address for ceasefire commitment alerts"
+        template = "confirm"
+    else:
+        context["unsubscribe_url"] = unsubscribe_url(message.subscription)
+        context["subscription"] = message.subscription
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if message.kind == MessageKind.ALERT:
+            context.update(alert_context(message.alert))
+            subject = alert_subject(context)
+            template = "alert"
+        else:
+            context["groups"] = digest_groups(message.digest_alert_ids)
+            context["count"] = sum(len(items) for _, items in context["groups"])
+            context["digest_date"] = message.digest_date
+            subject = f"Daily digest: {context['count']} alert(s), {message.digest_date:%-d %b %Y}"
+            template = "digest"
+    text, html = _render(template, context)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient.email],
+        headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def digest_groups(alert_ids: list[int]) -> list[tuple]:
+    """The digest's alerts grouped by agreement, each group sorted by due moment."""
+    alerts = Alert.objects.filter(pk__in=alert_ids).select_related(
+        "obligation__commitment__agreement", "obligation__party", "status_update"
+    )
+    groups: dict = defaultdict(list)
+    for alert in alerts:
+        groups[alert.obligation.commitment.agreement].append(alert_context(alert))
+    far_future = "9999"
+    return [
+        (agreement, sorted(items, key=lambda c: c["alert"].due_at.isoformat() if c["alert"].due_at else far_future))
+        for agreement, items in sorted(groups.items(), key=lambda kv: (kv[0].signed_on, kv[0].pk))
+    ]

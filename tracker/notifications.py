@@ -1,0 +1,403 @@
+"""Email alerts: subscriptions, the outbox, digests and sending.
+
+Messages are queued as OutboundEmail rows in the same transaction as what caused them
+(an alert, a new subscription, a digest), then sent by the sender task in batches over
+one SMTP connection. See docs/email.md for the guarantees and the one duplicate window.
+"""
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, Value
+from django.utils import timezone
+
+from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
+from .emails import render_message
+from .models import Alert, OutboundEmail, Recipient, Subscription
+from .sql import insert_from_select
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "tracker.recipient.confirm"
+UNSUBSCRIBE_SALT = "tracker.subscription.unsubscribe"
+CONFIRM_MAX_AGE = timedelta(days=14)
+OUTBOX_FIELDS = ["kind", "recipient", "subscription", "alert", "status", "attempts", "next_attempt_at", "created_at"]
+
+
+# Subscriptions
+
+
+def _after_commit_send() -> None:
+    from .receivers import enqueue_task
+
+    transaction.on_commit(lambda: enqueue_task("tracker.send_outbox"))
+
+
+@transaction.atomic
+def subscription_create(
+    *,
+    email: str,
+    user=None,
+    created_by=None,
+    agreement=None,
+    party=None,
+    category: str = "",
+    on_due_soon: bool = True,
+    on_overdue: bool = True,
+    on_status_changed: bool = True,
+    delivery: str = Delivery.IMMEDIATE,
+    digest_hour: int = 8,
+    timezone_name: str = "UTC",
+) -> Subscription:
+    """Subscribe an address. A new address gets a confirmation email first and nothing
+    else until it is confirmed."""
+    email = (email or "").strip().lower()
+    recipient = Recipient.objects.filter(email=email).first() or Recipient(email=email, user=user)
+    errors: dict = {}
+    try:
+        recipient.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    subscription = Subscription(
+        recipient=recipient,
+        agreement=agreement,
+        party=party,
+        category=category,
+        on_due_soon=on_due_soon,
+        on_overdue=on_overdue,
+        on_status_changed=on_status_changed,
+        delivery=delivery,
+        digest_hour=digest_hour,
+        timezone=timezone_name,
+        created_by=created_by,
+    )
+    try:
+        subscription.full_clean(exclude=["recipient"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if recipient.pk is None:
+        recipient.save()
+    subscription.recipient = recipient
+    subscription.save()
+    if recipient.confirmed_at is None:
+        now = timezone.now()
+        OutboundEmail.objects.get_or_create(
+            kind=MessageKind.CONFIRMATION,
+            recipient=recipient,
+            defaults={"subscription": subscription, "next_attempt_at": now, "created_at": now},
+        )
+        _after_commit_send()
+    return subscription
+
+
+def confirmation_token(recipient: Recipient) -> str:
+    return signing.dumps({"r": recipient.pk, "e": recipient.email}, salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return signing.dumps({"s": subscription.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def recipient_confirm(*, token: str) -> Recipient:
+    """Confirm an address from the link in its confirmation email."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError({"token": "This confirmation link has expired; subscribe again."}) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError({"token": "This confirmation link is not valid."}) from exc
+    recipient = Recipient.objects.filter(pk=data.get("r"), email=data.get("e")).first()
+    if recipient is None:
+        raise ValidationError({"token": "This address is no longer subscribed."})
+    Recipient.objects.filter(pk=recipient.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    recipient.refresh_from_db()
+    return recipient
+
+
+def _subscription_from_token(token: str) -> Subscription:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise ValidationError({"token": "This unsubscribe link is not valid."}) from exc
+    subscription = Subscription.objects.select_related("recipient").filter(pk=data.get("s")).first()
+    if subscription is None:
+        raise ValidationError({"token": "This subscription no longer exists."})
+    return subscription
+
+
+@transaction.atomic
+def subscription_unsubscribe(*, token: str) -> Subscription:
+    """End one subscription (others of the same address go on); messages still queued for
+    it are cancelled."""
+    subscription = _subscription_from_token(token)
+    Subscription.objects.filter(pk=subscription.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+    OutboundEmail.objects.filter(subscription=subscription, status=OutboxStatus.PENDING).exclude(
+        kind=MessageKind.CONFIRMATION
+    ).update(status=OutboxStatus.CANCELLED, last_error="unsubscribed")
+    subscription.refresh_from_db()
+    return subscription
+
+
+def subscription_resubscribe(*, token: str) -> Subscription:
+    subscription = _subscription_from_token(token)
+    Subscription.objects.filter(pk=subscription.pk).update(unsubscribed_at=None)
+    subscription.refresh_from_db()
+    return subscription
+
+
+# Queueing
+
+
+def _deliverable_subscriptions(delivery: str):
+    return Subscription.objects.filter(
+        delivery=delivery,
+        unsubscribed_at__isnull=True,
+        recipient__confirmed_at__isnull=False,
+        recipient__bounced_at__isnull=True,
+    )
+
+
+def queue_alert_messages(*, alerts=None, raised_at: datetime | None = None) -> int:
+    """Queue one message per (alert, immediate subscription that asks for it), for the
+    alerts raised at ``raised_at`` (or the given queryset). One INSERT ... SELECT per
+    subscription: the count grows with subscriptions, never with obligations."""
+    if alerts is None:
+        alerts = Alert.objects.filter(raised_at=raised_at)
+    now = timezone.now()
+    queued = 0
+    for subscription in _deliverable_subscriptions(Delivery.IMMEDIATE):
+        rows = alerts.filter(subscription.alert_filter()).annotate(
+            m_kind=Value(MessageKind.ALERT, output_field=CharField()),
+            m_recipient=Value(subscription.recipient_id, output_field=IntegerField()),
+            m_subscription=Value(subscription.pk, output_field=IntegerField()),
+            m_alert=F("id"),
+            m_status=Value(OutboxStatus.PENDING, output_field=CharField()),
+            m_attempts=Value(0, output_field=IntegerField()),
+            m_next=Value(now, output_field=DateTimeField()),
+            m_created=Value(now, output_field=DateTimeField()),
+        )
+        queued += insert_from_select(
+            OutboundEmail,
+            OUTBOX_FIELDS,
+            rows.values_list(
+                "m_kind", "m_recipient", "m_subscription", "m_alert", "m_status", "m_attempts", "m_next", "m_created"
+            ),
+        )
+    if queued:
+        _after_commit_send()
+    return queued
+
+
+def digests_queue(*, now: datetime | None = None) -> int:
+    """Queue today's digest for every digest subscription whose local hour has come: the
+    alerts it asks for since its last digest. At most one digest per subscription and
+    local day (a unique constraint); a day without alerts sends nothing."""
+    now = now or timezone.now()
+    queued = 0
+    for subscription in _deliverable_subscriptions(Delivery.DIGEST):
+        local = now.astimezone(ZoneInfo(subscription.timezone))
+        if local.hour < subscription.digest_hour:
+            continue
+        with transaction.atomic():
+            since = subscription.last_digest_at or subscription.created_at
+            alert_ids = list(
+                Alert.objects.filter(subscription.alert_filter(), raised_at__gt=since, raised_at__lte=now)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if not alert_ids:
+                continue
+            _, created = OutboundEmail.objects.get_or_create(
+                kind=MessageKind.DIGEST,
+                subscription=subscription,
+                digest_date=local.date(),
+                defaults={
+                    "recipient_id": subscription.recipient_id,
+                    "digest_alert_ids": alert_ids,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                },
+            )
+            if created:
+                Subscription.objects.filter(pk=subscription.pk).update(last_digest_at=now)
+                queued += 1
+    if queued:
+        _after_commit_send()
+    return queued
+
+
+# Sending
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    connections: int = 0
+
+
+def _claim(batch_size: int, now: datetime) -> list[OutboundEmail]:
+    """Take up to ``batch_size`` due rows for this sender alone. On PostgreSQL rows locked
+    by another sender are skipped; on any database the conditional UPDATE (status still
+    pending) makes each row one sender's."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        due = OutboundEmail.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by(
+            "next_attempt_at", "pk"
+        )
+        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size])
+        OutboundEmail.objects.filter(pk__in=ids, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENDING, claim_token=token, claimed_at=now
+        )
+    return list(
+        OutboundEmail.objects.filter(claim_token=token, status=OutboxStatus.SENDING)
+        .select_related(
+            "recipient",
+            "subscription__agreement",
+            "subscription__party",
+            "alert__obligation__commitment__agreement",
+            "alert__obligation__party",
+            "alert__status_update",
+        )
+        .order_by("pk")
+    )
+
+
+def _release_stale(now: datetime) -> None:
+    """Rows claimed by a sender that died mid-batch go back to the queue. A message whose
+    SMTP transaction completed just before the death is sent again: the one window."""
+    stale = now - timedelta(seconds=settings.TRACKER_OUTBOX_CLAIM_TIMEOUT)
+    OutboundEmail.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stale).update(
+        status=OutboxStatus.PENDING, claim_token=None
+    )
+
+
+def _mark(message: OutboundEmail, **fields) -> None:
+    OutboundEmail.objects.filter(pk=message.pk, claim_token=message.claim_token).update(**fields)
+
+
+def _retry_later(message: OutboundEmail, error: str, now: datetime, result: SendResult) -> None:
+    attempts = message.attempts + 1
+    if attempts >= settings.TRACKER_OUTBOX_MAX_ATTEMPTS:
+        _mark(message, status=OutboxStatus.FAILED, attempts=attempts, last_error=error, claim_token=None)
+        logger.error("giving up on outbound email %s after %d attempts: %s", message.pk, attempts, error)
+        result.failed += 1
+        return
+    backoff = min(settings.TRACKER_OUTBOX_BACKOFF * 2 ** (attempts - 1), settings.TRACKER_OUTBOX_BACKOFF_MAX)
+    _mark(
+        message,
+        status=OutboxStatus.PENDING,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=now + timedelta(seconds=backoff),
+        claim_token=None,
+    )
+    result.retried += 1
+
+
+def _reject_permanently(message: OutboundEmail, code: int, error: str, now: datetime, result: SendResult) -> None:
+    """SMTP said 5xx for this address: mark it, and stop all mail to it."""
+    Recipient.objects.filter(pk=message.recipient_id, bounced_at__isnull=True).update(
+        bounced_at=now, bounce_reason=f"{code} {error}"
+    )
+    _mark(message, status=OutboxStatus.FAILED, attempts=message.attempts + 1, last_error=f"{code} {error}")
+    result.failed += 1
+
+
+def _should_cancel(message: OutboundEmail) -> bool:
+    recipient = message.recipient
+    if recipient.bounced_at is not None:
+        return True
+    if message.kind == MessageKind.CONFIRMATION:
+        return recipient.confirmed_at is not None
+    return recipient.confirmed_at is None or (message.subscription and not message.subscription.active)
+
+
+def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -> SendResult:
+    """Send one batch of due messages over one SMTP connection."""
+    now = now or timezone.now()
+    result = SendResult()
+    _release_stale(now)
+    messages = _claim(batch_size or settings.TRACKER_OUTBOX_BATCH, now)
+    if not messages:
+        return result
+    connection = get_connection(fail_silently=False)
+    opened = False
+    for message in messages:
+        if _should_cancel(message):
+            _mark(message, status=OutboxStatus.CANCELLED, claim_token=None)
+            result.cancelled += 1
+            continue
+        email = render_message(message)
+        try:
+            if not opened:
+                connection.open()
+                opened = True
+                result.connections += 1
+            connection.send_messages([email])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()))
+            reason = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+            if code >= 500:
+                _reject_permanently(message, code, reason, now, result)
+            else:
+                _retry_later(message, f"{code} {reason}", now, result)
+        except smtplib.SMTPResponseException as exc:
+            error = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc)
+            if exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPSenderRefused):
+                _reject_permanently(message, exc.smtp_code, error, now, result)
+            else:
+                _retry_later(message, f"{exc.smtp_code} {error}", now, result)
+        except (smtplib.SMTPException, OSError) as exc:
+            # The server is down or went away: retry later, reconnect for the next one.
+            _retry_later(message, f"{type(exc).__name__}: {exc}", now, result)
+            connection.close()
+            opened = False
+        else:
+            _mark(message, status=OutboxStatus.SENT, sent_at=timezone.now(), subject=email.subject, claim_token=None)
+            result.sent += 1
+    if opened:
+        connection.close()
+    return result
+
+
+def outbox_due_count(now: datetime | None = None) -> int:
+    return OutboundEmail.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now or timezone.now()).count()
+
+
+# Status changes
+
+
+def status_changed_alerts_raise(*, status_update_ids: list[int]) -> int:
+    """Raise one status-changed alert per recorded status update, and queue its messages,
+    in the transaction that recorded the update."""
+    from commitments.models import StatusUpdate
+
+    now = timezone.now()
+    updates = StatusUpdate.objects.filter(pk__in=status_update_ids)
+    rows = updates.annotate(
+        a_kind=Value(AlertKind.STATUS_CHANGED, output_field=CharField()),
+        a_party=F("obligation__party_id"),
+        a_due=F("obligation__due_at"),
+        a_lead=Value(timedelta(0), output_field=DurationField()),
+        a_raised=Value(now, output_field=DateTimeField()),
+    ).values_list("a_kind", "obligation_id", "a_party", "a_due", "a_lead", "a_raised", "id")
+    raised = insert_from_select(
+        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "status_update"], rows
+    )
+    if raised:
+        queue_alert_messages(alerts=Alert.objects.filter(status_update_id__in=status_update_ids))
+    return raised

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("alerts/", views.subscriptions, name="subscriptions"),
+    path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("alerts/resubscribe/<str:token>/", views.resubscribe, name="resubscribe"),
+]
