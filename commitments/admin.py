@@ -94,12 +94,22 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(HistoryAdmin):
-    list_display = ["title", "kind", "signed_on", "venue", "timezone", "commitment_count"]
-    list_filter = ["kind", ("parties", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["title", "kind", "signed_on", "venue", "timezone", "published", "commitment_count"]
+    list_filter = ["kind", "published", ("parties", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "venue", "summary"]
     date_hierarchy = "signed_on"
     inlines = [ParticipantInline, SourceInline, RelationInline, CommitmentInline]
-    fields = ["title", "kind", "signed_on", "venue", "timezone", "summary", "change_reason", "add_commitment"]
+    fields = [
+        "title",
+        "kind",
+        "signed_on",
+        "venue",
+        "timezone",
+        "summary",
+        "published",
+        "change_reason",
+        "add_commitment",
+    ]
     readonly_fields = ["add_commitment"]
 
     @admin.display(description="commitments")

@@ -85,6 +85,7 @@ def agreement_create(
     venue: str = "",
     timezone_name: str = "UTC",
     summary: str = "",
+    published: bool = False,
     participants: Iterable[tuple] = (),
     sources: Iterable[SourceInput] = (),
     relations: Iterable[tuple] = (),
@@ -94,7 +95,13 @@ def agreement_create(
     and relations to earlier agreements ((agreement, kind) pairs)."""
     errors: dict = {}
     agreement = Agreement(
-        title=title, kind=kind, signed_on=signed_on, venue=venue, timezone=timezone_name, summary=summary
+        title=title,
+        kind=kind,
+        signed_on=signed_on,
+        venue=venue,
+        timezone=timezone_name,
+        summary=summary,
+        published=published,
     )
     _clean(agreement, errors)
     _raise_if(errors)
@@ -107,6 +114,24 @@ def agreement_create(
     _raise_if(errors)
     for child in children:
         _track(child, user).save()
+    return agreement
+
+
+EDITABLE_AGREEMENT_FIELDS = ("title", "kind", "signed_on", "venue", "timezone", "summary", "published")
+
+
+@transaction.atomic
+def agreement_update(*, agreement: Agreement, user=None, reason: str = "", **changes) -> Agreement:
+    """Change an agreement's own fields; the historical row records who and why."""
+    unknown = set(changes) - set(EDITABLE_AGREEMENT_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    for field, value in changes.items():
+        setattr(agreement, field, value)
+    errors: dict = {}
+    _clean(agreement, errors)
+    _raise_if(errors)
+    _track(agreement, user, reason).save()
     return agreement
 
 

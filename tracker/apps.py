@@ -7,3 +7,4 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .api import schema  # noqa: F401  (registers the token schemes with drf-spectacular)

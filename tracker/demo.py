@@ -205,6 +205,7 @@ def _agreement(spec: dict, parties: dict, roles: list[tuple[str, str]], relation
         participants=[(parties[code], role) for code, role in roles],
         sources=[SEED_REPORT],
         relations=relations,
+        published=True,
         user=user,
     )
     created.append(f"agreement {agreement}")

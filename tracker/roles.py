@@ -3,6 +3,26 @@ and evidence are never lost. Migrations create the group and keep it in step wit
 ANALYST_PERMISSIONS (each migration that adds models calls sync_analysts_group again)."""
 
 ANALYSTS = "analysts"
+# Partner organisations read published data through the API; no admin permission at all.
+PARTNERS = "partners"
+
+ADMIN, ANALYST, PARTNER = "admin", "analyst", "partner"
+
+
+def role_of(user) -> str | None:
+    """The user's role for the API and pages: admin, analyst, partner, or None."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    if not hasattr(user, "_tracker_groups"):
+        user._tracker_groups = set(user.groups.values_list("name", flat=True))
+    if ANALYSTS in user._tracker_groups:
+        return ANALYST
+    if PARTNERS in user._tracker_groups:
+        return PARTNER
+    return None
+
 
 # (app_label, codename). Deadlines and status updates are append-only: add and view.
 ANALYST_PERMISSIONS = frozenset(
@@ -68,6 +88,7 @@ def sync_analysts_group(apps, schema_editor=None) -> None:
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    group_model.objects.get_or_create(name=PARTNERS)
     group, _ = group_model.objects.get_or_create(name=ANALYSTS)
     labels = {app for app, _ in ANALYST_PERMISSIONS}
     wanted = [

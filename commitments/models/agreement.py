@@ -25,6 +25,11 @@ class Agreement(models.Model):
         help_text="IANA name, e.g. Europe/Zurich. Deadlines end at midnight in this zone.",
     )
     summary = models.TextField(verbose_name="summary", blank=True)
+    published = models.BooleanField(
+        verbose_name="published",
+        default=False,
+        help_text="Partners see an agreement and its commitments only once it is published.",
+    )
     parties = models.ManyToManyField(
         to="parties.Party",
         through="AgreementParticipant",

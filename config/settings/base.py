@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_celery_beat",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "parties",
     "commitments",
     "tracker",
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,6 +120,40 @@ STORAGES = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Reasons are free text (a deadline extension's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# REST API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.auth.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Every view must declare its permission; one that forgets denies everyone.
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.DenyAll"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="5000/hour")},
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ceasefire Commitment Tracker API",
+    "DESCRIPTION": "Commitments made in ceasefire talks, who they bind, when they fall due, and whether "
+    "they were kept. Partners read with a token; analysts write.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementKindEnum": "commitments.choices.AgreementKind",
+        "PartyKindEnum": "parties.choices.PartyKind",
+        "AlertKindEnum": "tracker.choices.AlertKind",
+        "DeadlineKindEnum": [("date", "date"), ("relative", "relative")],
+    },
+}
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
 
 # Celery: the deadline engine.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"

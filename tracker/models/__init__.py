@@ -1,4 +1,5 @@
 from .alerts import Alert
 from .notifications import OutboundEmail, Recipient, Subscription
+from .tokens import ApiToken
 
-__all__ = ["Alert", "OutboundEmail", "Recipient", "Subscription"]
+__all__ = ["Alert", "ApiToken", "OutboundEmail", "Recipient", "Subscription"]

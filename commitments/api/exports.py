@@ -1,0 +1,196 @@
+"""Exports for partners' tools, with the commitment list's filters: CSV (one row per
+obligation; optional HXL hashtag row), the status-update log as CSV, and an iCalendar
+feed of due moments. CSVs are streamed: memory stays flat whatever the row count."""
+
+import csv
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, Value, When
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from icalendar import Calendar, Event
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import APIView
+
+from tracker.api.auth import QueryTokenAuthentication
+from tracker.api.base import PartnersReadAnalystsWrite, published_only
+
+from ..models import Commitment, Obligation, StatusUpdate
+from .filters import CommitmentFilter, StatusUpdateFilter
+
+CHUNK = 2000
+
+# (header, HXL hashtag, field of the obligation row)
+COMMITMENT_COLUMNS = [
+    ("commitment_id", "#meta+id", "commitment_id"),
+    ("agreement_id", "#meta+agreement+id", "commitment__agreement_id"),
+    ("agreement", "#description+agreement", "commitment__agreement__title"),
+    ("agreement_date", "#date+agreement", "commitment__agreement__signed_on"),
+    ("reference", "#meta+reference", "commitment__reference"),
+    ("title", "#description+title", "commitment__title"),
+    ("category", "#meta+category", "commitment__category"),
+    ("nature", "#meta+nature", "commitment__nature"),
+    ("party", "#group+code", "party__code"),
+    ("party_name", "#group+name", "party__name"),
+    ("country_code", "#country+code", "country_code"),
+    ("status", "#status+obligation", "status"),
+    ("commitment_status", "#status+commitment", "commitment__status"),
+    ("due_date", "#date+end", "commitment__current_deadline__due_date"),
+    ("due_at", "#date+end+utc", "due_at"),
+    ("overdue", "#status+overdue", "overdue"),
+    ("overdue_since", "#date+overdue", "overdue_since"),
+    ("updated_at", "#date+reported", "updated_at"),
+]
+
+STATUS_UPDATE_COLUMNS = [
+    ("id", "#meta+id"),
+    ("commitment_id", "#meta+commitment+id"),
+    ("party", "#group+code"),
+    ("status", "#status"),
+    ("effective_date", "#date+start"),
+    ("summary", "#description"),
+    ("confidence", "#meta+confidence"),
+    ("sources", "#meta+source"),
+    ("source_urls", "#meta+url"),
+    ("recorded_at", "#date+recorded"),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a BOM, so that spreadsheets read UTF-8
+        yield writer.writerow(header)
+        if hxl:
+            yield writer.writerow(hxl)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def filtered_commitments(request):
+    queryset = published_only(Commitment.objects.all(), request, "agreement__")
+    filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+HXL_PARAMETER = OpenApiParameter("hxl", OpenApiTypes.BOOL, description="Add the HXL hashtag row under the header.")
+
+
+class CommitmentCSVView(APIView):
+    permission_classes = [PartnersReadAnalystsWrite]
+    filterset_class = CommitmentFilter
+
+    @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request):
+        state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())
+        obligations = (
+            Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"))
+            .annotate(country_code=state_code)
+            .order_by("commitment_id", "party__code")
+            .values_list(*(field for _, _, field in COMMITMENT_COLUMNS))
+        )
+        hxl = [tag for _, tag, _ in COMMITMENT_COLUMNS] if _wants_hxl(request) else None
+        return _csv_response(
+            "commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, obligations.iterator(chunk_size=CHUNK)
+        )
+
+
+class StatusUpdateCSVView(APIView):
+    permission_classes = [PartnersReadAnalystsWrite]
+    filterset_class = StatusUpdateFilter
+
+    @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request):
+        queryset = published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
+        filterset = StatusUpdateFilter(request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        updates = (
+            filterset.qs.select_related("obligation__party").prefetch_related("sources").order_by("recorded_at", "pk")
+        )
+
+        def rows():
+            # Internal notes are never exported: exports feed partners' dashboards.
+            for update in updates.iterator(chunk_size=CHUNK):
+                sources = list(update.sources.all())
+                yield [
+                    update.pk,
+                    update.obligation.commitment_id,
+                    update.obligation.party.code,
+                    update.status,
+                    update.effective_on,
+                    update.summary,
+                    update.confidence,
+                    "; ".join(f"{s.publisher} ({s.published_on})" for s in sources),
+                    " ".join(s.url for s in sources if s.url),
+                    update.recorded_at.isoformat(),
+                ]
+
+        hxl = [tag for _, tag in STATUS_UPDATE_COLUMNS] if _wants_hxl(request) else None
+        return _csv_response("status-updates.csv", [h for h, _ in STATUS_UPDATE_COLUMNS], hxl, rows())
+
+
+def _wants_hxl(request) -> bool:
+    value = request.query_params.get("hxl", "0").lower()
+    if value not in {"0", "1", "true", "false", ""}:
+        raise ValidationError({"hxl": ["Use 1 or 0."]})
+    return value in {"1", "true"}
+
+
+class DeadlinesICSView(APIView):
+    """An iCalendar feed of due moments, one all-day event per obligation on its due day,
+    with a stable UID (and a SEQUENCE that follows the deadline's revisions), so that a
+    calendar updates the event when a deadline moves. Calendar apps cannot send headers:
+    give the token as ?token=."""
+
+    permission_classes = [PartnersReadAnalystsWrite]
+    authentication_classes = [QueryTokenAuthentication]
+    filterset_class = CommitmentFilter
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, description="An API token.")],
+        responses={(200, "text/calendar"): OpenApiTypes.STR},
+    )
+    def get(self, request):
+        obligations = (
+            Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"), due_at__isnull=False)
+            .select_related("party", "commitment__agreement", "commitment__current_deadline")
+            .order_by("due_at", "pk")
+        )
+        host = settings.SITE_URL.split("://")[-1].split("/")[0]
+        calendar = Calendar()
+        calendar.add("prodid", "-//Ceasefire Commitment Tracker//deadlines//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", "Ceasefire commitment deadlines")
+        for obligation in obligations.iterator(chunk_size=CHUNK):
+            commitment, deadline = obligation.commitment, obligation.commitment.current_deadline
+            event = Event()
+            event.add("uid", f"obligation-{obligation.pk}@{host}")
+            event.add("summary", f"Due: {commitment.title} ({obligation.party})")
+            event.add("dtstart", deadline.due_date)
+            event.add("dtstamp", obligation.updated_at)
+            event.add("last-modified", obligation.updated_at)
+            event.add("sequence", deadline.revision)
+            event.add("status", "CONFIRMED")
+            event.add(
+                "description",
+                f"{commitment.text}\n\nParty: {obligation.party.name}\nStatus: {obligation.get_status_display()}\n"
+                f"Due: end of {deadline.due_date:%d %b %Y} ({commitment.agreement.timezone})",
+            )
+            event.add("url", settings.SITE_URL + reverse("commitments:detail", args=[commitment.pk]))
+            calendar.add_component(event)
+        return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

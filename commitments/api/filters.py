@@ -1,0 +1,46 @@
+"""One filterset per resource, shared by the list endpoints, the exports and the summary."""
+
+import django_filters
+from django.db.models import Q
+
+from ..choices import Category, Nature, Status
+from ..models import Agreement, Commitment, StatusUpdate
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    nature = django_filters.ChoiceFilter(choices=Nature.choices)
+    party = django_filters.CharFilter(method="filter_party", help_text="Party code: commitments binding it.")
+    agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
+    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Any bound party overdue.")
+    due_before = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt")
+    due_after = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Words in the title or text.")
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(obligations__party__code=value).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Commitment.objects.filter(obligations__overdue=True).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
+
+
+class StatusUpdateFilter(django_filters.FilterSet):
+    commitment = django_filters.NumberFilter(field_name="obligation__commitment_id")
+    agreement = django_filters.NumberFilter(field_name="obligation__commitment__agreement_id")
+    party = django_filters.CharFilter(field_name="obligation__party__code")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+
+    class Meta:
+        model = StatusUpdate
+        fields = []

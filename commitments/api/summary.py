@@ -1,0 +1,87 @@
+"""Counts for dashboards, with the same filters as the commitment list."""
+
+from django.db.models import Count, F, Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tracker.api.base import PartnersReadAnalystsWrite, published_only
+
+from ..choices import Status
+from ..models import Commitment, Obligation
+from .filters import CommitmentFilter
+
+
+def _status_counts(rows, key: str) -> dict:
+    """{key value: {status: count}} from rows of (key, status, count)."""
+    out: dict = {}
+    for row in rows:
+        out.setdefault(row[key], {})[row["status"]] = row["n"]
+    return out
+
+
+class SummaryView(APIView):
+    """Counts by status per agreement, per party and per category; overdue counts; and
+    each party's on-time fulfilment rate: of its obligations that are fulfilled or whose
+    due moment has passed, the share fulfilled no later than the due day."""
+
+    permission_classes = [PartnersReadAnalystsWrite]
+    filterset_class = CommitmentFilter
+
+    @extend_schema(parameters=[], responses=OpenApiResponse(description="Counts; see the description."))
+    def get(self, request):
+        commitments = published_only(Commitment.objects.all(), request, "agreement__")
+        commitments = CommitmentFilter(request.query_params, queryset=commitments, request=request)
+        if not commitments.is_valid():
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError(commitments.errors)
+        commitments = commitments.qs
+        obligations = Obligation.objects.filter(commitment__in=commitments.values("pk"))
+
+        by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))
+        by_category = commitments.values("category", "status").annotate(n=Count("pk"))
+        by_party = obligations.values("party__code", "status").annotate(n=Count("pk"))
+        fulfilled_on_time = Q(
+            status=Status.FULFILLED, status_effective_on__lte=F("commitment__current_deadline__due_date")
+        )
+        rates = (
+            obligations.filter(Q(status=Status.FULFILLED) | Q(overdue=True))
+            .values("party__code")
+            .annotate(assessed=Count("pk"), on_time=Count("pk", filter=fulfilled_on_time))
+        )
+        overdue = obligations.filter(overdue=True).values("party__code").annotate(n=Count("pk"))
+
+        titles = {r["agreement"]: r["agreement__title"] for r in by_agreement}
+        party_counts = _status_counts(by_party, "party__code")
+        overdue_by_party = {r["party__code"]: r["n"] for r in overdue}
+        rate_by_party = {r["party__code"]: (r["on_time"], r["assessed"]) for r in rates}
+        return Response(
+            {
+                "by_agreement": [
+                    {"agreement": pk, "title": titles[pk], "statuses": counts}
+                    for pk, counts in sorted(_status_counts(by_agreement, "agreement").items())
+                ],
+                "by_category": [
+                    {"category": category, "statuses": counts}
+                    for category, counts in sorted(_status_counts(by_category, "category").items())
+                ],
+                "by_party": [
+                    {
+                        "party": code,
+                        "statuses": counts,
+                        "overdue": overdue_by_party.get(code, 0),
+                        "on_time_rate": (
+                            round(rate_by_party[code][0] / rate_by_party[code][1], 4)
+                            if rate_by_party.get(code, (0, 0))[1]
+                            else None
+                        ),
+                    }
+                    for code, counts in sorted(party_counts.items())
+                ],
+                "overdue": {
+                    "commitments": commitments.filter(obligations__overdue=True).distinct().count(),
+                    "obligations": sum(overdue_by_party.values()),
+                },
+            }
+        )

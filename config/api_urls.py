@@ -1,0 +1,47 @@
+"""/api/v1/: the partner API, its OpenAPI schema and its docs (assets served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from commitments.api.exports import CommitmentCSVView, DeadlinesICSView, StatusUpdateCSVView
+from commitments.api.summary import SummaryView
+from commitments.api.views import AgreementViewSet, CommitmentViewSet, PartyViewSet, StatusUpdateViewSet
+from tracker.api.base import PartnersReadAnalystsWrite
+from tracker.api.views import AlertViewSet
+
+
+class Router(DefaultRouter):
+    """The API root lists the resources to anyone allowed to read them."""
+
+    include_format_suffixes = False
+
+    def get_api_root_view(self, api_urls=None):
+        view = super().get_api_root_view(api_urls)
+        view.cls.permission_classes = [PartnersReadAnalystsWrite]
+        return view
+
+
+router = Router()
+router.register("parties", PartyViewSet, basename="party")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
+router.register("alerts", AlertViewSet, basename="alert")
+
+app_name = "api"
+
+urlpatterns = [
+    path("summary/", SummaryView.as_view(), name="summary"),
+    path("exports/commitments.csv", CommitmentCSVView.as_view(), name="export-commitments"),
+    path("exports/status-updates.csv", StatusUpdateCSVView.as_view(), name="export-status-updates"),
+    path("deadlines.ics", DeadlinesICSView.as_view(), name="deadlines-ics"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        name="docs",
+    ),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,81 @@
+"""What every API view shares: strict input, partners' view of published data, and ETags
+(If-None-Match -> 304; If-Match required on PUT/PATCH)."""
+
+import hashlib
+import json
+
+from django.db.models import QuerySet
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+
+from .permissions import PartnersReadAnalystsWrite, is_partner
+
+__all__ = ["PartnersReadAnalystsWrite", "is_partner"]
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know instead of ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
+    pass
+
+
+def etag_of(data) -> str:
+    body = json.dumps(data, sort_keys=True, default=str).encode()
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+class ETagMixin:
+    """ETags from the object's representation, so any change to what a client sees
+    changes the tag. Lost updates are impossible: PUT/PATCH need If-Match (428 without,
+    412 when stale)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        tag = etag_of(data)
+        if tag in _tags(request.headers.get("If-None-Match")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
+
+    def check_if_match(self, request, instance) -> None:
+        header = request.headers.get("If-Match")
+        if not header:
+            raise PreconditionRequired()
+        current = etag_of(self.get_read_serializer(instance).data)
+        if current not in _tags(header) and "*" not in _tags(header):
+            raise PreconditionFailed()
+
+    def get_read_serializer(self, instance):
+        return self.get_serializer(instance)
+
+
+def _tags(header: str | None) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()}
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send the ETag of the version you changed in If-Match."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "The object changed since you read it: fetch it again and reapply your change."
+    default_code = "precondition_failed"
+
+
+def published_only(queryset: QuerySet, request, agreement_path: str) -> QuerySet:
+    """Partners see published agreements only; analysts and admins see drafts too."""
+    if is_partner(request):
+        return queryset.filter(**{f"{agreement_path}published": True})
+    return queryset

@@ -1,0 +1,51 @@
+import django_filters
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import CursorPagination
+
+from ..choices import AlertKind
+from ..models import Alert
+from .base import ETagMixin, PartnersReadAnalystsWrite, published_only
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:alert-detail")
+    commitment = serializers.IntegerField(source="obligation.commitment_id")
+    party = serializers.CharField(source="party.code")
+    acknowledged = serializers.BooleanField()
+
+    class Meta:
+        model = Alert
+        fields = ["id", "url", "kind", "commitment", "party", "due_at", "lead_time", "raised_at", "acknowledged"]
+
+
+class AlertFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=AlertKind.choices)
+    party = django_filters.CharFilter(field_name="party__code")
+    agreement = django_filters.NumberFilter(field_name="obligation__commitment__agreement_id")
+    commitment = django_filters.NumberFilter(field_name="obligation__commitment_id")
+    acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
+    raised_since = django_filters.IsoDateTimeFilter(field_name="raised_at", lookup_expr="gte")
+
+    class Meta:
+        model = Alert
+        fields = []
+
+
+class AlertCursor(CursorPagination):
+    ordering = ("-raised_at", "-pk")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class AlertViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """Deadline and status alerts raised by the tracker."""
+
+    permission_classes = [PartnersReadAnalystsWrite]
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    pagination_class = AlertCursor
+
+    def get_queryset(self):
+        queryset = Alert.objects.select_related("obligation", "party")
+        return published_only(queryset, self.request, "obligation__commitment__agreement__")
