@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from commitments.api.exports import CommitmentCSVView, DeadlinesICSView, StatusUpdateCSVView
 from commitments.api.summary import SummaryView
@@ -12,15 +12,15 @@ from tracker.api.base import PartnersReadAnalystsWrite
 from tracker.api.views import AlertViewSet
 
 
-class Router(DefaultRouter):
+class APIRoot(APIRootView):
     """The API root lists the resources to anyone allowed to read them."""
 
-    include_format_suffixes = False
+    permission_classes = [PartnersReadAnalystsWrite]
 
-    def get_api_root_view(self, api_urls=None):
-        view = super().get_api_root_view(api_urls)
-        view.cls.permission_classes = [PartnersReadAnalystsWrite]
-        return view
+
+class Router(DefaultRouter):
+    APIRootView = APIRoot
+    include_format_suffixes = False
 
 
 router = Router()

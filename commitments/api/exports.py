@@ -87,6 +87,20 @@ def filtered_commitments(request):
     return filterset.qs
 
 
+def filtered_obligations(request):
+    """The obligations of the filtered commitments; ``party`` and ``overdue`` also pick
+    the rows, so that party=AZE exports Azerbaijan's obligations only."""
+    obligations = Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"))
+    if request.query_params.get("party"):
+        obligations = obligations.filter(party__code=request.query_params["party"])
+    overdue = request.query_params.get("overdue", "").lower()
+    if overdue in {"true", "1"}:
+        obligations = obligations.filter(overdue=True)
+    elif overdue in {"false", "0"}:
+        obligations = obligations.filter(overdue=False)
+    return obligations
+
+
 HXL_PARAMETER = OpenApiParameter("hxl", OpenApiTypes.BOOL, description="Add the HXL hashtag row under the header.")
 
 
@@ -98,7 +112,7 @@ class CommitmentCSVView(APIView):
     def get(self, request):
         state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())
         obligations = (
-            Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"))
+            filtered_obligations(request)
             .annotate(country_code=state_code)
             .order_by("commitment_id", "party__code")
             .values_list(*(field for _, _, field in COMMITMENT_COLUMNS))
@@ -167,7 +181,8 @@ class DeadlinesICSView(APIView):
     )
     def get(self, request):
         obligations = (
-            Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"), due_at__isnull=False)
+            filtered_obligations(request)
+            .filter(due_at__isnull=False)
             .select_related("party", "commitment__agreement", "commitment__current_deadline")
             .order_by("due_at", "pk")
         )

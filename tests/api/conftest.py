@@ -1,0 +1,40 @@
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+from tracker import services as engine
+from tracker.demo import load_demo
+from tracker.models import ApiToken
+from tracker.roles import PARTNERS
+
+
+def token_client(user, read_only: bool) -> APIClient:
+    _, key = ApiToken.issue(user=user, read_only=read_only)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.key = key
+    return client
+
+
+@pytest.fixture
+def partner(db):
+    user = UserFactory(username="partner-org")
+    user.groups.add(Group.objects.get(name=PARTNERS))
+    return user
+
+
+@pytest.fixture
+def partner_api(partner):
+    return token_client(partner, read_only=True)
+
+
+@pytest.fixture
+def analyst_api(analyst):
+    return token_client(analyst, read_only=False)
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+    engine.deadline_sweep()
