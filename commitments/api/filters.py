@@ -1,10 +1,22 @@
 """One filterset per resource, shared by the list endpoints, the exports and the summary."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from ..choices import Category, Nature, Status
-from ..models import Agreement, Commitment, StatusUpdate
+from ..models import Commitment, StatusUpdate
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number within the range every database stores."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -12,7 +24,7 @@ class CommitmentFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     nature = django_filters.ChoiceFilter(choices=Nature.choices)
     party = django_filters.CharFilter(method="filter_party", help_text="Party code: commitments binding it.")
-    agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
+    agreement = IdFilter(field_name="agreement_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Any bound party overdue.")
     due_before = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt")
     due_after = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte")
@@ -35,8 +47,8 @@ class CommitmentFilter(django_filters.FilterSet):
 
 
 class StatusUpdateFilter(django_filters.FilterSet):
-    commitment = django_filters.NumberFilter(field_name="obligation__commitment_id")
-    agreement = django_filters.NumberFilter(field_name="obligation__commitment__agreement_id")
+    commitment = IdFilter(field_name="obligation__commitment_id")
+    agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     party = django_filters.CharFilter(field_name="obligation__party__code")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")

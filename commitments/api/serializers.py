@@ -81,8 +81,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     ``agreement`` or a commitment id)."""
 
     kind = serializers.SerializerMethodField()
-    date = serializers.DateField(source="due_on")
-    days = serializers.IntegerField(source="within_days")
+    date = serializers.DateField(source="due_on", allow_null=True)
+    days = serializers.IntegerField(source="within_days", allow_null=True)
     after = serializers.SerializerMethodField()
 
     class Meta:
@@ -125,10 +125,10 @@ class DeadlineInputSerializer(StrictSerializer):
 class ObligationSerializer(serializers.Serializer):
     party = serializers.CharField(source="party.code")
     status = serializers.CharField()
-    status_effective_on = serializers.DateField()
-    due_at = serializers.DateTimeField()
+    status_effective_on = serializers.DateField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()
-    overdue_since = serializers.DateTimeField()
+    overdue_since = serializers.DateTimeField(allow_null=True)
 
 
 class CommitmentSerializer(serializers.ModelSerializer):

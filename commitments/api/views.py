@@ -109,6 +109,7 @@ class AgreementViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [PartnersReadAnalystsWrite]
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
     serializer_class = AgreementSerializer
     pagination_class = CursorByUpdated
 
@@ -171,6 +172,7 @@ class CommitmentViewSet(
     updates; partners read published ones."""
 
     permission_classes = [PartnersReadAnalystsWrite]
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
     pagination_class = CommitmentCursor
@@ -288,6 +290,7 @@ class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """The assessment log. Partners never see internal notes or analysts' names."""
 
     permission_classes = [PartnersReadAnalystsWrite]
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
     filterset_class = StatusUpdateFilter
     pagination_class = CursorByRecorded
 
@@ -298,4 +301,8 @@ class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return published_only(queryset, self.request, "obligation__commitment__agreement__")
 
     def get_serializer_class(self):
-        return StatusUpdateSerializer if is_partner(self.request) else AnalystStatusUpdateSerializer
+        # The schema documents what every reader gets; analysts also get internal_note and
+        # analyst (additional properties).
+        if getattr(self, "swagger_fake_view", False) or is_partner(self.request):
+            return StatusUpdateSerializer
+        return AnalystStatusUpdateSerializer

@@ -2,6 +2,8 @@ import django_filters
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
+from commitments.api.filters import IdFilter
+
 from ..choices import AlertKind
 from ..models import Alert
 from .base import ETagMixin, PartnersReadAnalystsWrite, published_only
@@ -21,8 +23,8 @@ class AlertSerializer(serializers.ModelSerializer):
 class AlertFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=AlertKind.choices)
     party = django_filters.CharFilter(field_name="party__code")
-    agreement = django_filters.NumberFilter(field_name="obligation__commitment__agreement_id")
-    commitment = django_filters.NumberFilter(field_name="obligation__commitment_id")
+    agreement = IdFilter(field_name="obligation__commitment__agreement_id")
+    commitment = IdFilter(field_name="obligation__commitment_id")
     acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     raised_since = django_filters.IsoDateTimeFilter(field_name="raised_at", lookup_expr="gte")
 
@@ -42,6 +44,7 @@ class AlertViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """Deadline and status alerts raised by the tracker."""
 
     permission_classes = [PartnersReadAnalystsWrite]
+    lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
     pagination_class = AlertCursor
