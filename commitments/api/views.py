@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, Prefetch, Value
+from django.db.models import DateTimeField, F, Prefetch, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -159,6 +159,14 @@ class AgreementViewSet(
         return Response(self.get_read_serializer(agreement).data)
 
 
+# What a commitment's representation reads of its obligations, and no more.
+OBLIGATIONS_FOR_READING = (
+    Obligation.objects.only("commitment_id", "status", "status_effective_on", "due_at", "overdue", "overdue_since")
+    .annotate(party_code=F("party__code"))
+    .order_by("party__code")
+)
+
+
 class CommitmentViewSet(
     ETagMixin,
     mixins.ListModelMixin,
@@ -178,11 +186,19 @@ class CommitmentViewSet(
     pagination_class = CommitmentCursor
 
     def get_queryset(self):
+        if self.action in ("status_updates", "obligations"):
+            # Writes go through the services, which read what they need themselves.
+            return published_only(Commitment.objects.all(), self.request, "agreement__")
+        return self.reading_queryset()
+
+    def reading_queryset(self):
+        """Commitments with all that their representation reads, in a fixed number of queries."""
         queryset = (
             Commitment.objects.select_related("current_deadline")
+            .defer("created_at", "current_deadline__recorded_at", "current_deadline__source_url")
             .prefetch_related(
-                Prefetch("obligations", queryset=Obligation.objects.select_related("party").order_by("party__code")),
-                "recipients",
+                Prefetch("obligations", queryset=OBLIGATIONS_FOR_READING),
+                Prefetch("recipients", queryset=Party.objects.only("code")),
             )
             .annotate(due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField())))
         )
@@ -199,7 +215,8 @@ class CommitmentViewSet(
         return CommitmentSerializer(instance, context=self.get_serializer_context())
 
     def _fresh(self, pk: int) -> Commitment:
-        return self.get_queryset().get(pk=pk)
+        """The commitment as the list reads it, for the response to a write."""
+        return self.reading_queryset().get(pk=pk)
 
     @extend_schema(request=CommitmentCreateSerializer, responses=CommitmentSerializer)
     def create(self, request, *args, **kwargs):
