@@ -1,8 +1,11 @@
 """One filterset per resource, shared by the list endpoints, the exports and the summary."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from rest_framework.exceptions import ValidationError
 
 from ..choices import Category, Nature, Status
 from ..models import Commitment, StatusUpdate
@@ -19,6 +22,19 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC (PostgreSQL refuses offsets beyond +-15:59,
+    which ISO 8601 allows)."""
+
+    def filter(self, qs, value):
+        if value:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                raise ValidationError({self.field_name: ["This moment is out of range."]}) from exc
+        return super().filter(qs, value)
+
+
 class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
@@ -26,9 +42,9 @@ class CommitmentFilter(django_filters.FilterSet):
     party = django_filters.CharFilter(method="filter_party", help_text="Party code: commitments binding it.")
     agreement = IdFilter(field_name="agreement_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Any bound party overdue.")
-    due_before = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt")
-    due_after = django_filters.IsoDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    due_before = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt")
+    due_after = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Words in the title or text.")
 
     class Meta:
@@ -51,7 +67,7 @@ class StatusUpdateFilter(django_filters.FilterSet):
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     party = django_filters.CharFilter(field_name="obligation__party__code")
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_since = UtcDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
 
     class Meta:
         model = StatusUpdate

@@ -11,7 +11,7 @@ from parties.models import Party
 from tracker.api.base import StrictSerializer
 
 from ..choices import Category, Confidence, Nature, Status
-from ..models import Agreement, Commitment, Deadline, StatusUpdate
+from ..models import Agreement, Commitment, Deadline, Obligation, StatusUpdate
 
 
 def party_code_field(**kwargs):
@@ -141,37 +141,97 @@ def _iso(value) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def obligation_data(obligation) -> dict:
+OBLIGATION_ROW = ["commitment_id", "party__code", "status", "status_effective_on", "due_at", "overdue", "overdue_since"]
+DEADLINE_ROW = ["due_on", "within_days", "after_commitment_id", "due_date", "due_at", "revision", "reason"]
+COMMITMENT_ROW = [
+    "id",
+    "agreement_id",
+    "reference",
+    "title",
+    "text",
+    "category",
+    "nature",
+    "condition",
+    "status",
+    "updated_at",
+    *(f"current_deadline__{name}" for name in DEADLINE_ROW),
+]
+
+
+def obligation_data(row: dict) -> dict:
     return {
-        # party_code when the queryset annotated it (no Party object needed), else the party.
-        "party": getattr(obligation, "party_code", None) or obligation.party.code,
-        "status": obligation.status,
-        "status_effective_on": obligation.status_effective_on.isoformat() if obligation.status_effective_on else None,
-        "due_at": _iso(obligation.due_at),
-        "overdue": obligation.overdue,
-        "overdue_since": _iso(obligation.overdue_since),
+        "party": row["party__code"],
+        "status": row["status"],
+        "status_effective_on": row["status_effective_on"].isoformat() if row["status_effective_on"] else None,
+        "due_at": _iso(row["due_at"]),
+        "overdue": row["overdue"],
+        "overdue_since": _iso(row["overdue_since"]),
     }
 
 
-def deadline_data(deadline) -> dict | None:
-    if deadline is None:
+def deadline_data(row: dict) -> dict | None:
+    if row.get("revision") is None:
         return None
     return {
-        "kind": "date" if deadline.due_on else "relative",
-        "date": deadline.due_on.isoformat() if deadline.due_on else None,
-        "days": deadline.within_days,
-        "after": None if deadline.due_on else (deadline.after_commitment_id or "agreement"),
-        "due_date": deadline.due_date.isoformat() if deadline.due_date else None,
-        "due_at": _iso(deadline.due_at),
-        "revision": deadline.revision,
-        "reason": deadline.reason,
+        "kind": "date" if row["due_on"] else "relative",
+        "date": row["due_on"].isoformat() if row["due_on"] else None,
+        "days": row["within_days"],
+        "after": None if row["due_on"] else (row["after_commitment_id"] or "agreement"),
+        "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+        "due_at": _iso(row["due_at"]),
+        "revision": row["revision"],
+        "reason": row["reason"],
     }
+
+
+def commitment_data(row: dict, obligations: list[dict], recipients: list[str], url: str) -> dict:
+    """A commitment's representation from plain rows: the one place of its shape, used for
+    instances (CommitmentSerializer) and for list pages read with .values()."""
+    deadline = deadline_data({name: row[f"current_deadline__{name}"] for name in DEADLINE_ROW})
+    overdue_since = [o["overdue_since"] for o in obligations if o["overdue"]]
+    return {
+        "id": row["id"],
+        "url": url,
+        "agreement": row["agreement_id"],
+        "reference": row["reference"],
+        "title": row["title"],
+        "text": row["text"],
+        "category": row["category"],
+        "nature": row["nature"],
+        "condition": row["condition"],
+        "recipients": recipients,
+        "deadline": deadline,
+        "due_at": deadline["due_at"] if deadline else None,
+        "status": row["status"],
+        "overdue": bool(overdue_since),
+        "overdue_since": _iso(min(overdue_since)) if overdue_since else None,
+        "obligations": [obligation_data(o) for o in obligations],
+        "updated_at": _iso(row["updated_at"]),
+    }
+
+
+def commitments_data(rows: list[dict], url_prefix: str) -> list[dict]:
+    """Representations of a page of commitment rows (COMMITMENT_ROW), with two queries for
+    their obligations and recipients, whatever the page size."""
+    ids = [row["id"] for row in rows]
+    obligations: dict[int, list] = {}
+    for o in Obligation.objects.filter(commitment_id__in=ids).order_by("party__code").values(*OBLIGATION_ROW):
+        obligations.setdefault(o["commitment_id"], []).append(o)
+    recipients: dict[int, list] = {}
+    links = Commitment.recipients.through.objects.filter(commitment_id__in=ids).order_by("party__code")
+    for link in links.values("commitment_id", "party__code"):
+        recipients.setdefault(link["commitment_id"], []).append(link["party__code"])
+    return [
+        commitment_data(row, obligations.get(row["id"], []), recipients.get(row["id"], []), f"{url_prefix}{row['id']}/")
+        for row in rows
+    ]
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    """A commitment as partners read it. The nested parts are built as plain data (their
-    shapes are documented by DeadlineSerializer and ObligationSerializer): a page of 100
-    stays within twice the cost of reading the same fields with .values()."""
+    """A commitment as partners read it, built from plain rows by ``commitment_data`` (a
+    page of 100 through DRF's per-field machinery and model instances cost three times
+    reading the same fields with .values(): benchmarks/api.py). The fields below document
+    the shape for the schema; a test checks they match."""
 
     url = serializers.SerializerMethodField()
     agreement = serializers.IntegerField(source="agreement_id", read_only=True)
@@ -204,40 +264,32 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_url(self, obj) -> str:
-        if "url_prefix" not in self.context:
-            request = self.context.get("request")
-            path = reverse("api:commitment-list")
-            self.context["url_prefix"] = request.build_absolute_uri(path) if request else path
-        return f"{self.context['url_prefix']}{obj.pk}/"
+    def url_prefix(self) -> str:
+        request = self.context.get("request")
+        path = reverse("api:commitment-list")
+        return request.build_absolute_uri(path) if request else path
 
-    def get_recipients(self, obj) -> list[str]:
-        return [party.code for party in obj.recipients.all()]
+    # The method fields document the shape in the schema; to_representation builds it.
+    def get_url(self, obj) -> str: ...
+
+    def get_recipients(self, obj) -> list[str]: ...
 
     @extend_schema_field(DeadlineSerializer(allow_null=True))
-    def get_deadline(self, obj):
-        return deadline_data(obj.current_deadline)
+    def get_deadline(self, obj): ...
 
-    def get_due_at(self, obj) -> datetime | None:
-        return _iso(obj.current_deadline.due_at) if obj.current_deadline else None
+    def get_due_at(self, obj) -> datetime | None: ...
 
-    @staticmethod
-    def _obligations(obj) -> list:
-        # Three fields read the (prefetched) obligations: build the list once per object.
-        if not hasattr(obj, "_obligation_list"):
-            obj._obligation_list = list(obj.obligations.all())
-        return obj._obligation_list
+    def get_overdue(self, obj) -> bool: ...
 
-    def get_overdue(self, obj) -> bool:
-        return any(o.overdue for o in self._obligations(obj))
-
-    def get_overdue_since(self, obj) -> datetime | None:
-        since = [o.overdue_since for o in self._obligations(obj) if o.overdue]
-        return _iso(min(since)) if since else None
+    def get_overdue_since(self, obj) -> datetime | None: ...
 
     @extend_schema_field(ObligationSerializer(many=True))
-    def get_obligations(self, obj):
-        return [obligation_data(o) for o in self._obligations(obj)]
+    def get_obligations(self, obj): ...
+
+    def to_representation(self, obj):
+        return commitments_data(list(Commitment.objects.filter(pk=obj.pk).values(*COMMITMENT_ROW)), self.url_prefix())[
+            0
+        ]
 
 
 class CommitmentCreateSerializer(StrictSerializer):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, F, Prefetch, Value
+from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -18,9 +18,10 @@ from parties.models import Party
 from tracker.api.base import ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
 
 from .. import services
-from ..models import Agreement, Commitment, Obligation, StatusUpdate
+from ..models import Agreement, Commitment, StatusUpdate
 from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
+    COMMITMENT_ROW,
     AgreementSerializer,
     AgreementWriteSerializer,
     AnalystStatusUpdateSerializer,
@@ -31,6 +32,7 @@ from .serializers import (
     PartySerializer,
     StatusUpdateCreateSerializer,
     StatusUpdateSerializer,
+    commitments_data,
 )
 
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
@@ -159,14 +161,6 @@ class AgreementViewSet(
         return Response(self.get_read_serializer(agreement).data)
 
 
-# What a commitment's representation reads of its obligations, and no more.
-OBLIGATIONS_FOR_READING = (
-    Obligation.objects.only("commitment_id", "status", "status_effective_on", "due_at", "overdue", "overdue_since")
-    .annotate(party_code=F("party__code"))
-    .order_by("party__code")
-)
-
-
 class CommitmentViewSet(
     ETagMixin,
     mixins.ListModelMixin,
@@ -192,17 +186,18 @@ class CommitmentViewSet(
         return self.reading_queryset()
 
     def reading_queryset(self):
-        """Commitments with all that their representation reads, in a fixed number of queries."""
-        queryset = (
-            Commitment.objects.select_related("current_deadline")
-            .defer("created_at", "current_deadline__recorded_at", "current_deadline__source_url")
-            .prefetch_related(
-                Prefetch("obligations", queryset=OBLIGATIONS_FOR_READING),
-                Prefetch("recipients", queryset=Party.objects.only("code")),
-            )
-            .annotate(due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField())))
+        queryset = Commitment.objects.annotate(
+            due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField()))
         )
         return published_only(queryset, self.request, "agreement__")
+
+    def list(self, request, *args, **kwargs):
+        """Pages are read as rows, not model instances (see CommitmentSerializer)."""
+        rows = self.filter_queryset(self.get_queryset()).values(*COMMITMENT_ROW, "due_sort")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(
+            commitments_data(page, CommitmentSerializer(context={"request": request}).url_prefix())
+        )
 
     def get_serializer_class(self):
         return {

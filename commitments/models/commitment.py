@@ -69,6 +69,8 @@ class Commitment(models.Model):
                 violation_error_message="This agreement already has a commitment with this reference.",
             )
         ]
+        # The API pages by updated_at (and partners sync with updated_since).
+        indexes = [models.Index(fields=["updated_at", "id"], name="commitments_commitment_upd_idx")]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"

@@ -141,3 +141,40 @@ def test_summary_counts_by_agreement_party_and_category(partner_api, demo):
     assert {c["category"] for c in summary["by_category"]} >= {"prisoners", "verification", "ceasefire"}
     filtered = partner_api.get("/api/v1/summary/", {"category": "prisoners"}).json()
     assert filtered["by_category"] == [{"category": "prisoners", "statuses": {"not_started": 1}}]
+
+
+def test_the_csv_text_is_the_same_on_every_database(partner_api, demo):
+    """PostgreSQL streams the rows with COPY, SQLite through Python: the same text."""
+    response = partner_api.get("/api/v1/exports/commitments.csv", {"party": "AZE", "category": "prisoners"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, row = text.splitlines()
+    values = dict(zip(header.split(","), next(csv.reader([row])), strict=True))
+    assert values["due_at"] == "2020-11-06 23:00:00+00"
+    assert values["overdue"] == "true"
+    assert values["overdue_since"] == "2020-11-06 23:00:00+00"
+    assert values["due_date"] == "2020-11-06"
+    assert values["agreement_date"] == "2020-10-30"
+    assert values["title"] == "POW lists to the ICRC"
+    assert values["country_code"] == "AZE"
+    assert values["updated_at"].endswith("+00")
+    assert "\r" not in text
+
+
+def test_the_fast_commitment_representation_matches_its_declared_fields(partner_api, demo):
+    from commitments.api.serializers import CommitmentSerializer
+
+    item = partner_api.get("/api/v1/commitments/").json()["results"][0]
+    assert list(item) == CommitmentSerializer.Meta.fields
+    assert set(CommitmentSerializer().fields) == set(CommitmentSerializer.Meta.fields)
+
+
+def test_moments_with_any_iso_offset_are_compared_in_utc(partner_api, demo):
+    # +19:55 is valid ISO 8601 but beyond what PostgreSQL accepts: compared in UTC.
+    response = partner_api.get("/api/v1/commitments/", {"due_before": "2020-11-07T18:56:00+19:55"})
+    assert response.status_code == 200
+    assert {c["category"] for c in response.json()["results"]} == {"prisoners", "verification"}
+    bad = partner_api.get("/api/v1/commitments/", {"due_before": "next tuesday"})
+    assert bad.status_code == 400
+    assert "due_before" in bad.json()
+    out_of_range = partner_api.get("/api/v1/commitments/", {"updated_since": "0001-01-01T00:00:00+15:00"})
+    assert out_of_range.status_code == 400

@@ -2,7 +2,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
-from commitments.api.filters import IdFilter
+from commitments.api.filters import IdFilter, UtcDateTimeFilter
 
 from ..choices import AlertKind
 from ..models import Alert
@@ -26,7 +26,7 @@ class AlertFilter(django_filters.FilterSet):
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     commitment = IdFilter(field_name="obligation__commitment_id")
     acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
-    raised_since = django_filters.IsoDateTimeFilter(field_name="raised_at", lookup_expr="gte")
+    raised_since = UtcDateTimeFilter(field_name="raised_at", lookup_expr="gte")
 
     class Meta:
         model = Alert
