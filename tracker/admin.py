@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from . import notifications
 from .choices import OutboxStatus
-from .models import Alert, OutboundEmail, Recipient, Subscription
+from .models import Alert, ApiToken, OutboundEmail, Recipient, Subscription
 from .services import alerts_acknowledge
 
 
@@ -118,3 +118,24 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py issue_token` (the key is shown once there);
+    here they are listed and revoked. Only the key's hash is stored."""
+
+    list_display = ["prefix", "user", "name", "read_only", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "user__username", "name"]
+    readonly_fields = ["prefix", "user", "read_only", "created_at", "last_used_at", "revoked_at"]
+    fields = ["prefix", "user", "name", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

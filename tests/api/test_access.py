@@ -170,3 +170,15 @@ def test_throttling_is_per_token_and_configurable(settings, partner, demo):
         UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         cache.clear()
     assert statuses == [200, 200, 200, 429]
+
+
+def test_an_admin_revokes_a_token_in_the_admin(client, partner):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    api = token_client(partner, read_only=True)
+    assert api.get("/api/v1/parties/").status_code == 200
+    client.force_login(admin_user)
+    page = client.get("/admin/tracker/apitoken/")
+    assert page.status_code == 200
+    assert api.key not in page.text  # only the prefix is shown
+    client.post("/admin/tracker/apitoken/", {"action": "revoke", "_selected_action": [ApiToken.objects.get().pk]})
+    assert api.get("/api/v1/parties/").status_code == 401
