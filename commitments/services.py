@@ -68,6 +68,19 @@ def _clean(instance, errors: dict, exclude: Sequence[str] = (), prefix: str = ""
             errors.setdefault(f"{prefix}{field}", []).extend(messages)
 
 
+def _apply_changes(instance, editable: tuple[str, ...], changes: dict) -> dict:
+    """Set the editable fields given in ``changes`` and return the model's validation
+    errors; any other field is refused before anything is set."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    errors: dict = {}
+    _clean(instance, errors)
+    return errors
+
+
 def _raise_if(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -123,13 +136,7 @@ EDITABLE_AGREEMENT_FIELDS = ("title", "kind", "signed_on", "venue", "timezone", 
 @transaction.atomic
 def agreement_update(*, agreement: Agreement, user=None, reason: str = "", **changes) -> Agreement:
     """Change an agreement's own fields; the historical row records who and why."""
-    unknown = set(changes) - set(EDITABLE_AGREEMENT_FIELDS)
-    if unknown:
-        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
-    for field, value in changes.items():
-        setattr(agreement, field, value)
-    errors: dict = {}
-    _clean(agreement, errors)
+    errors = _apply_changes(agreement, EDITABLE_AGREEMENT_FIELDS, changes)
     _raise_if(errors)
     _track(agreement, user, reason).save()
     return agreement
@@ -253,13 +260,7 @@ EDITABLE_COMMITMENT_FIELDS = ("reference", "title", "text", "category", "nature"
 @transaction.atomic
 def commitment_update(*, commitment: Commitment, user=None, reason: str = "", **changes) -> Commitment:
     """Change a commitment's own fields; the historical row records who and why."""
-    unknown = set(changes) - set(EDITABLE_COMMITMENT_FIELDS)
-    if unknown:
-        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
-    for field, value in changes.items():
-        setattr(commitment, field, value)
-    errors: dict = {}
-    _clean(commitment, errors)
+    errors = _apply_changes(commitment, EDITABLE_COMMITMENT_FIELDS, changes)
     errors.update(
         one_off_deadline_errors(nature=commitment.nature, has_deadline=commitment.current_deadline_id is not None)
     )
