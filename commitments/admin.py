@@ -265,15 +265,7 @@ class CommitmentAdmin(HistoryAdmin):
         data = form.cleaned_data
         if not change:
             created = services.commitment_create(
-                agreement=data["agreement"],
-                reference=data["reference"],
-                title=data["title"],
-                text=data["text"],
-                category=data["category"],
-                nature=data["nature"],
-                condition=data.get("condition") or "",
-                parties=data["parties"],
-                recipients=data.get("recipients") or (),
+                **{name: data[name] for name in services.COMMITMENT_INPUT_FIELDS},
                 deadline=form.deadline_input(),
                 user=request.user,
             )

@@ -213,6 +213,20 @@ def commitment_check(**kwargs) -> None:
     _commitment_build(**kwargs)
 
 
+# What a form or an API body hands to commitment_create as it is (besides deadline, user).
+COMMITMENT_INPUT_FIELDS = (
+    "agreement",
+    "reference",
+    "title",
+    "text",
+    "category",
+    "nature",
+    "condition",
+    "parties",
+    "recipients",
+)
+
+
 @transaction.atomic
 def commitment_create(
     *,

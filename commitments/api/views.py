@@ -220,15 +220,7 @@ class CommitmentViewSet(
         data = write.validated_data
         with service_errors():
             commitment = services.commitment_create(
-                agreement=data["agreement"],
-                reference=data["reference"],
-                title=data["title"],
-                text=data["text"],
-                category=data["category"],
-                nature=data["nature"],
-                condition=data["condition"],
-                parties=data["parties"],
-                recipients=data["recipients"],
+                **{name: data[name] for name in services.COMMITMENT_INPUT_FIELDS},
                 deadline=deadline_input(data["deadline"]),
                 user=request.user,
             )
