@@ -5,5 +5,6 @@ from . import views
 app_name = "commitments"
 
 urlpatterns = [
-    path("<int:pk>/", views.CommitmentDetailView.as_view(), name="detail"),
+    path("<int:pk>/", views.commitment_detail, name="detail"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
 ]

@@ -9,6 +9,7 @@ admin.site.index_title = "Agreements, commitments and their status"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls", namespace="api")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("commitments/", include("commitments.urls")),
     path("", include("tracker.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -47,7 +47,7 @@ def test_the_page_shows_errors_next_to_the_field_and_keeps_the_input(client, db)
 def test_the_page_needs_a_login(client, db):
     response = client.get("/alerts/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_a_user_sees_only_their_own_subscriptions(client, db):

@@ -1,0 +1,40 @@
+"""Forms of the analysts' pages. They validate through the services, like the admin
+and the API."""
+
+from django import forms
+
+from .choices import Confidence, Status
+from .models import Commitment
+
+
+class StatusUpdatePageForm(forms.Form):
+    party = forms.ChoiceField(label="Party", help_text="Which bound party; or all of them.")
+    status = forms.ChoiceField(label="New status", choices=Status.choices)
+    effective_on = forms.DateField(label="Effective date", widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label="Public summary", widget=forms.Textarea(attrs={"rows": 3}))
+    confidence = forms.ChoiceField(label="Confidence", choices=Confidence.choices, initial=Confidence.MEDIUM)
+    source_publisher = forms.CharField(label="Source: publisher", max_length=200)
+    source_url = forms.URLField(label="Source: URL", required=False, assume_scheme="https")
+    source_published_on = forms.DateField(
+        label="Source: publication date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    internal_note = forms.CharField(
+        label="Internal note (analysts only)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, commitment: Commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = [(o.party.code, o.party.name) for o in commitment.obligations.select_related("party")]
+        self.fields["party"].choices = [("", "All bound parties"), *parties]
+        self.fields["party"].required = False
+
+
+class ExtensionPageForm(forms.Form):
+    due_on = forms.DateField(label="New due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    within_days = forms.IntegerField(label="Or: within days of the agreement", required=False)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    source_publisher = forms.CharField(label="Source: publisher", max_length=200)
+    source_url = forms.URLField(label="Source: URL", required=False, assume_scheme="https")
+    source_published_on = forms.DateField(
+        label="Source: publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
