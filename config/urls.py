@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "Ceasefire Commitment Tracker"
 admin.site.site_title = "Commitment Tracker"
@@ -12,5 +11,4 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("commitments/", include("commitments.urls")),
     path("", include("tracker.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

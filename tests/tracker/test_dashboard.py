@@ -1,0 +1,67 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments import services
+from commitments.services import DeadlineInput
+from tests.factories import AgreementFactory
+from tracker import services as engine
+from tracker.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_shows_what_is_overdue_in_the_geneva_statement(client, analyst):
+    load_demo()
+    engine.deadline_sweep()
+    client.force_login(analyst)
+    page = client.get("/")
+    assert page.status_code == 200
+    overdue = [o.commitment.title for o in page.context["overdue"]]
+    assert overdue.count("POW lists to the ICRC") == 2
+    assert "Overdue now (oldest first)" in page.text
+    assert len(page.context["alerts"]) >= 2
+
+
+def test_search_filters_and_its_url_is_shareable(client, analyst):
+    load_demo()
+    engine.deadline_sweep()
+    client.force_login(analyst)
+    page = client.get("/search/", {"party": "AZE", "overdue": "true", "category": "prisoners"})
+    assert [c.title for c in page.context["results"]] == ["POW lists to the ICRC"]
+    assert page.context["filter"].form["category"].value() == "prisoners"
+    bad = client.get("/search/", {"status": "kept"})
+    assert bad.status_code == 200
+    assert "status" in bad.context["filter"].errors
+    assert list(bad.context["results"]) == []
+
+
+def build(count, parties, analyst):
+    for i in range(count):
+        services.commitment_create(
+            agreement=AgreementFactory(signed_on=date(2020, 1, 1), published=True),
+            reference=f"p{i}",
+            title=f"Pledge {i}",
+            text="t",
+            category="prisoners",
+            nature="one_off",
+            parties=parties,
+            deadline=DeadlineInput(within_days=3),
+            user=analyst,
+        )
+    engine.deadline_sweep()
+
+
+@pytest.mark.parametrize("url", ["/", "/search/?category=prisoners"])
+def test_page_queries_do_not_grow_with_the_rows(client, analyst, armenia, azerbaijan, url):
+    client.force_login(analyst)
+    build(1, [armenia, azerbaijan], analyst)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    build(30, [armenia, azerbaijan], analyst)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)
