@@ -28,41 +28,19 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/hour")
 
-PAGE_FIELDS = [
-    "id",
-    "agreement_id",
-    "reference",
-    "title",
-    "text",
-    "category",
-    "nature",
-    "condition",
-    "status",
-    "updated_at",
-    "current_deadline__due_on",
-    "current_deadline__within_days",
-    "current_deadline__after_commitment_id",
-    "current_deadline__due_date",
-    "current_deadline__due_at",
-    "current_deadline__revision",
-    "current_deadline__reason",
-]
-
 
 def bare_page(request):
     """The baseline: the same fields for one page, from .values(), as JSON."""
     from django.http import JsonResponse
 
+    from commitments.api.serializers import COMMITMENT_ROW, OBLIGATION_ROW
     from commitments.models import Commitment, Obligation
 
-    rows = list(Commitment.objects.order_by("-updated_at", "-pk").values(*PAGE_FIELDS)[:100])
+    # The same fields the API reads (one list for both), without DRF around them.
+    rows = list(Commitment.objects.order_by("-updated_at", "-pk").values(*COMMITMENT_ROW)[:100])
     ids = [r["id"] for r in rows]
     by_commitment: dict = {}
-    for o in (
-        Obligation.objects.filter(commitment_id__in=ids)
-        .order_by("party__code")
-        .values("commitment_id", "party__code", "status", "status_effective_on", "due_at", "overdue", "overdue_since")
-    ):
+    for o in Obligation.objects.filter(commitment_id__in=ids).order_by("party__code").values(*OBLIGATION_ROW):
         by_commitment.setdefault(o.pop("commitment_id"), []).append(o)
     for r in rows:
         r["obligations"] = by_commitment.get(r["id"], [])
