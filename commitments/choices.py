@@ -57,15 +57,17 @@ class Status(models.TextChoices):
         return frozenset({cls.FULFILLED, cls.SUPERSEDED})
 
 
+# Badge and chart colours (Okabe-Ito, readable with colour-blindness). Colour is never the
+# only carrier: every badge and chart also shows the status's label.
 STATUS_COLOURS = {
-    Status.NOT_STARTED: "grey",
-    Status.IN_PROGRESS: "blue",
-    Status.FULFILLED: "green",
-    Status.PARTIALLY_FULFILLED: "yellow",
-    Status.NOT_FULFILLED: "orange",
-    Status.VIOLATED: "red",
-    Status.DISPUTED: "purple",
-    Status.SUPERSEDED: "black",
+    Status.NOT_STARTED: "#8c8c8c",
+    Status.IN_PROGRESS: "#0072b2",
+    Status.FULFILLED: "#009e73",
+    Status.PARTIALLY_FULFILLED: "#e69f00",
+    Status.NOT_FULFILLED: "#d55e00",
+    Status.VIOLATED: "#b2182b",
+    Status.DISPUTED: "#cc79a7",
+    Status.SUPERSEDED: "#333333",
 }
 
 # Peace Accords Matrix (Kroc Institute) implementation scale: 0 not initiated, 1 minimal,

@@ -30,6 +30,9 @@ class StatusUpdatePageForm(forms.Form):
 
 
 class ExtensionPageForm(forms.Form):
+    """Shown on the same page as StatusUpdatePageForm, whose fields have the same names:
+    ids of its own, so that each label points at its own form's field."""
+
     due_on = forms.DateField(label="New due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     within_days = forms.IntegerField(label="Or: within days of the agreement", required=False)
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
@@ -38,3 +41,7 @@ class ExtensionPageForm(forms.Form):
     source_published_on = forms.DateField(
         label="Source: publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_extend_%s")
+        super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tracker import roles
+from tracker.api.base import published_only
 
 from . import services
 from .models import Agreement, Commitment, StatusUpdate
@@ -20,11 +21,6 @@ def page_role(request) -> str:
     if role is None:
         raise PermissionDenied("Your account has no role in the tracker yet.")
     return role
-
-
-def visible_commitments(role: str):
-    queryset = Commitment.objects.all()
-    return queryset.filter(agreement__published=True) if role == roles.PARTNER else queryset
 
 
 def _form_errors(form, exc: ValidationError, sources_field: str = "source_publisher") -> None:
@@ -43,7 +39,12 @@ def _form_errors(form, exc: ValidationError, sources_field: str = "source_publis
 @require_http_methods(["GET", "POST"])
 def commitment_detail(request, pk: int):
     role = page_role(request)
-    commitment = get_object_or_404(visible_commitments(role).select_related("agreement", "current_deadline"), pk=pk)
+    commitment = get_object_or_404(
+        published_only(Commitment.objects.all(), request, "agreement__").select_related(
+            "agreement", "current_deadline"
+        ),
+        pk=pk,
+    )
     can_write = role in (roles.ANALYST, roles.ADMIN)
     record_form = StatusUpdatePageForm(commitment=commitment)
     extend_form = ExtensionPageForm()
@@ -52,12 +53,12 @@ def commitment_detail(request, pk: int):
             raise PermissionDenied("Partners read; analysts write.")
         if request.POST.get("action") == "extend":
             extend_form = ExtensionPageForm(request.POST)
-            if extend_form.is_valid() and _extend(request, commitment, extend_form):
-                return redirect(request.path)
+            done = extend_form.is_valid() and _extend(request, commitment, extend_form)
         else:
             record_form = StatusUpdatePageForm(request.POST, commitment=commitment)
-            if record_form.is_valid() and _record(request, commitment, record_form):
-                return redirect(request.path)
+            done = record_form.is_valid() and _record(request, commitment, record_form)
+        if done:
+            return redirect(f"{request.path}#content")  # the confirmation is at the top
     updates = (
         StatusUpdate.objects.filter(obligation__commitment=commitment)
         .select_related("obligation__party", "recorded_by")
@@ -130,9 +131,8 @@ def _extend(request, commitment, form) -> bool:
 
 @login_required
 def agreement_detail(request, pk: int):
-    role = page_role(request)
-    agreements = Agreement.objects.filter(published=True) if role == roles.PARTNER else Agreement.objects.all()
-    agreement = get_object_or_404(agreements, pk=pk)
+    page_role(request)
+    agreement = get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
     commitments = (
         agreement.commitments.select_related("current_deadline")
         .prefetch_related("obligations__party")

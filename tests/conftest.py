@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from commitments import services
 from commitments.choices import Category, Nature
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
-from tracker.roles import ANALYSTS
+from tracker.roles import ANALYSTS, PARTNERS
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -77,6 +77,13 @@ def geneva(db):
 def analyst(db):
     user = UserFactory(username="ana", is_staff=True)
     user.groups.add(Group.objects.get(name=ANALYSTS))
+    return user
+
+
+@pytest.fixture
+def partner(db):
+    user = UserFactory(username="partner-org")
+    user.groups.add(Group.objects.get(name=PARTNERS))
     return user
 
 

@@ -2,55 +2,85 @@
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
 from commitments.api.filters import CommitmentFilter
-from commitments.models import Obligation, StatusUpdate
-from commitments.views import page_role, visible_commitments
+from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
+from commitments.views import page_role
+from parties.models import Party
 
-from . import roles
+from . import charts, selectors
+from .api.base import published_only
 from .models import Alert
-from .selectors import open_obligations
 
 ROWS = 50
+CHART_ROWS = 12
+SEARCH_ROWS = 200
 
 
 @login_required
 def dashboard(request):
-    role = page_role(request)
+    page_role(request)
     now = timezone.now()
-    published = {"commitment__agreement__published": True} if role == roles.PARTNER else {}
-    obligations = Obligation.objects.filter(**published).select_related("commitment__agreement", "party")
+    obligations = published_only(Obligation.objects.all(), request, "commitment__agreement__")
+    rows = obligations.select_related("commitment__agreement", "party")
     context = {
-        "overdue": obligations.filter(overdue=True).order_by("overdue_since", "pk")[:ROWS],
-        "due_7": open_obligations()
-        .filter(**published, due_at__gt=now, due_at__lte=now + timedelta(days=7))
-        .select_related("commitment__agreement", "party")
-        .order_by("due_at")[:ROWS],
-        "due_30": open_obligations()
-        .filter(**published, due_at__gt=now + timedelta(days=7), due_at__lte=now + timedelta(days=30))
-        .select_related("commitment__agreement", "party")
-        .order_by("due_at")[:ROWS],
-        "recent": StatusUpdate.objects.filter(**{f"obligation__{k}": v for k, v in published.items()})
+        "row_limit": ROWS,
+        "overdue": rows.filter(overdue=True).order_by("overdue_since", "pk")[:ROWS],
+        "due_7": _due(rows, now, after_days=0, until_days=7),
+        "due_30": _due(rows, now, after_days=7, until_days=30),
+        "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
-        "alerts": Alert.objects.filter(
-            acknowledged_at__isnull=True, **{f"obligation__{k}": v for k, v in published.items()}
-        )
+        "alerts": published_only(Alert.objects.all(), request, "obligation__commitment__agreement__")
+        .filter(acknowledged_at__isnull=True)
         .select_related("obligation__commitment", "party")
         .order_by("-raised_at")[:ROWS],
+        "charts": [
+            charts.status_breakdown(
+                "Obligations by status, most recent agreements",
+                [
+                    (f"{a.title} ({a.signed_on:%Y})", counts)
+                    for a, counts in selectors.status_counts_by_agreement(obligations, CHART_ROWS)
+                ],
+            ),
+            charts.status_breakdown(
+                "Obligations by status, per party", selectors.status_counts_by_party(obligations, CHART_ROWS)
+            ),
+            charts.deadline_timeline(selectors.due_timeline(obligations)),
+        ],
     }
     return render(request, "tracker/dashboard.html", context)
+
+
+def _due(rows, now, *, after_days: int, until_days: int):
+    due = selectors.obligations_due_between(now, timedelta(days=after_days), timedelta(days=until_days), rows)
+    return due.order_by("due_at")[:ROWS]
 
 
 @login_required
 def search(request):
     """Commitments with the API's filters; the URL is the search, so it can be shared."""
-    role = page_role(request)
-    filterset = CommitmentFilter(request.GET, queryset=visible_commitments(role), request=request)
-    results = filterset.qs.select_related("agreement", "current_deadline").order_by("agreement", "reference")[:200]
+    page_role(request)
+    commitments = published_only(Commitment.objects.all(), request, "agreement__")
+    filterset = CommitmentFilter(request.GET, queryset=commitments, request=request)
+    _pickers(filterset.form, commitments)
+    results = filterset.qs.select_related("agreement").order_by("agreement", "reference")[:SEARCH_ROWS]
     return render(
-        request, "tracker/search.html", {"filter": filterset, "results": results if filterset.is_valid() else []}
+        request,
+        "tracker/search.html",
+        {"filter": filterset, "results": results if filterset.is_valid() else [], "limit": SEARCH_ROWS},
     )
+
+
+def _pickers(form, commitments) -> None:
+    """The API takes ids, codes and ISO moments; people pick from lists and calendars."""
+    agreements = Agreement.objects.filter(pk__in=commitments.values("agreement"))
+    parties = Party.objects.filter(pk__in=Obligation.objects.filter(commitment__in=commitments).values("party"))
+    form.fields["agreement"].widget = forms.Select(choices=[("", "Any")] + [(a.pk, str(a)) for a in agreements])
+    form.fields["party"].widget = forms.Select(choices=[("", "Any")] + [(p.code, f"{p} ({p.code})") for p in parties])
+    for name in ("due_before", "due_after", "updated_since"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})

@@ -31,7 +31,11 @@ def sweep_after_commit(**kwargs) -> None:
 
 @receiver(status_recorded)
 def status_changed(status_update_ids, **kwargs) -> None:
+    from commitments.models import Obligation
+
     from .notifications import status_changed_alerts_raise
+    from .services import overdue_flags_clear
 
     status_changed_alerts_raise(status_update_ids=status_update_ids)
+    overdue_flags_clear(obligations=Obligation.objects.filter(status_updates__in=status_update_ids))
     transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))

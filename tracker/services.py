@@ -100,10 +100,21 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
     longer hold, and raise one overdue alert per obligation and due moment."""
     now = now or timezone.now()
     flagged, raised = _flag_overdue(now)
-    cleared = obligations_to_clear(now).update(overdue=False, overdue_since=None, updated_at=now)
+    cleared = _clear(obligations_to_clear(now), now)
     if raised:
         notifications.queue_alert_messages(raised_at=now)
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
+
+
+def overdue_flags_clear(*, obligations: QuerySet[Obligation], now: datetime | None = None) -> int:
+    """Clear, at once, the flags of ``obligations`` that no longer hold (a status update just
+    fulfilled them), so no page shows a fulfilled obligation as overdue until the next sweep."""
+    now = now or timezone.now()
+    return _clear(obligations_to_clear(now).filter(pk__in=obligations.values("pk")), now)
+
+
+def _clear(obligations: QuerySet[Obligation], now: datetime) -> int:
+    return obligations.update(overdue=False, overdue_since=None, updated_at=now)
 
 
 def reminder_lead_times() -> list[timedelta]:

@@ -39,13 +39,19 @@ class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     nature = django_filters.ChoiceFilter(choices=Nature.choices)
-    party = django_filters.CharFilter(method="filter_party", help_text="Party code: commitments binding it.")
-    agreement = IdFilter(field_name="agreement_id")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Any bound party overdue.")
-    due_before = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt")
-    due_after = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte")
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Words in the title or text.")
+    party = django_filters.CharFilter(
+        method="filter_party", label="Party", help_text="Party code: commitments binding it."
+    )
+    agreement = IdFilter(field_name="agreement_id", label="Agreement")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Overdue", help_text="Any bound party overdue."
+    )
+    due_before = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt", label="Due before")
+    due_after = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte", label="Due on or after")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=200, label="Words", help_text="Words in the title or text."
+    )
 
     class Meta:
         model = Commitment

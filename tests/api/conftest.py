@@ -1,12 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
 from tracker import services as engine
 from tracker.demo import load_demo
 from tracker.models import ApiToken
-from tracker.roles import PARTNERS
 
 
 def token_client(user, read_only: bool) -> APIClient:
@@ -15,13 +12,6 @@ def token_client(user, read_only: bool) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     client.key = key
     return client
-
-
-@pytest.fixture
-def partner(db):
-    user = UserFactory(username="partner-org")
-    user.groups.add(Group.objects.get(name=PARTNERS))
-    return user
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from commitments import services
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import UserFactory
 from tracker.demo import load_demo
@@ -110,3 +113,33 @@ def test_the_agreement_page_shows_a_badge_per_bound_party(client, analyst, lists
 def test_a_user_without_a_role_is_refused(client, lists):
     client.force_login(UserFactory(username="stranger"))
     assert client.get(f"/commitments/{lists.pk}/").status_code == 403
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_commitment_and_agreement_pages_make_as_many_queries_for_1_and_12_rows(
+    client, analyst, lists, record, armenia
+):
+    client.force_login(analyst)
+    commitment, agreement = f"/commitments/{lists.pk}/", f"/commitments/agreements/{lists.agreement_id}/"
+    record(lists)
+    before = queries(client, commitment), queries(client, agreement)
+
+    for day in range(2, 13):  # 11 more updates, each with its source; 11 more commitments
+        record(lists, party=armenia, effective_on=date(2020, 11, day))
+        services.commitment_create(
+            agreement=lists.agreement,
+            reference=f"extra {day}",
+            title=f"Extra {day}",
+            text="t",
+            category="other",
+            nature="ongoing",
+            parties=[armenia],
+            user=analyst,
+        )
+    assert StatusUpdate.objects.filter(obligation__commitment=lists).count() == 13
+    assert (queries(client, commitment), queries(client, agreement)) == before

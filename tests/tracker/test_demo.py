@@ -83,10 +83,18 @@ def test_in_debug_the_demo_creates_and_prints_an_analyst_login(settings, client)
     output = load(True, settings)
     assert "username 'analyst'" in output
     password = output.split("password '")[1].split("'")[0]
+    assert "/accounts/login/" in output
     assert client.login(username="analyst", password=password)
     page = client.get("/admin/commitments/commitment/")
     assert page.status_code == 200
     assert "POW lists to the ICRC" in page.text
+    # The demo is swept as it loads: the dashboard shows what is overdue at once.
+    assert "deadline sweep: 4 obligation(s) flagged overdue" in output
+    overdue = client.get("/").context["overdue"]
+    assert {(o.commitment.title, o.party.code) for o in overdue} >= {
+        ("POW lists to the ICRC", "ARM"),
+        ("POW lists to the ICRC", "AZE"),
+    }
 
 
 def test_without_debug_the_demo_creates_no_login(settings):
