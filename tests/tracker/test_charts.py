@@ -1,5 +1,6 @@
 """The dashboard's charts: the figures they draw, and how they are drawn."""
 
+import re
 from datetime import date
 
 import pytest
@@ -95,6 +96,9 @@ def test_dashboard_charts_escape_titles_and_show_partners_published_data_only(
     assert page.count("<svg") == 3
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Truce" in page
     assert "Geneva statement" in page
+    # Everything the page loads comes from the project: no network needed, no CDN.
+    assert re.findall(r'(?:src|href)="(?:https?:)?//', page) == []
+    assert '<link rel="stylesheet" href="/static/tracker/tracker.css">' in page
 
     client.force_login(partner)
     page = client.get("/").text
