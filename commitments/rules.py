@@ -40,6 +40,11 @@ def rollup_status(statuses: Iterable[str]) -> str:
     return Status.IN_PROGRESS
 
 
+# A deadline falls within a century of what it counts from: far beyond any real pledge,
+# and well inside the dates Python and the databases can hold.
+LONGEST_DEADLINE_DAYS = 36_525
+
+
 def due_date_after(anchor: date, days: int) -> date:
     """ "Within N days" of an anchor date is due on anchor + N (a week after 30 Oct is 6 Nov)."""
     return anchor + timedelta(days=days)

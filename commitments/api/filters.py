@@ -5,7 +5,6 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
 
 from ..choices import Category, Nature, Status
 from ..models import Commitment, StatusUpdate
@@ -22,17 +21,23 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 moment, compared in UTC (PostgreSQL refuses offsets beyond +-15:59,
-    which ISO 8601 allows)."""
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, converted to UTC (PostgreSQL refuses offsets beyond +-15:59,
+    which ISO 8601 allows). A moment UTC cannot hold is the field's error, so it is
+    reported under the query parameter's name, by the API and the search page alike."""
 
-    def filter(self, qs, value):
-        if value:
-            try:
-                value = value.astimezone(UTC)
-            except OverflowError as exc:
-                raise ValidationError({self.field_name: ["This moment is out of range."]}) from exc
-        return super().filter(qs, value)
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("This moment is out of range.", code="out_of_range") from exc
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -31,7 +31,12 @@ class Deadline(models.Model):
         verbose_name="within days",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1, "The number of days must be at least 1.")],
+        validators=[
+            MinValueValidator(1, "The number of days must be at least 1."),
+            MaxValueValidator(
+                rules.LONGEST_DEADLINE_DAYS, f"The number of days must be at most {rules.LONGEST_DEADLINE_DAYS:,}."
+            ),
+        ],
     )
     after_commitment = models.ForeignKey(
         to="commitments.Commitment",
@@ -122,6 +127,11 @@ class Deadline(models.Model):
                 errors["due_on"] = (
                     f"The deadline {self.due_on:%d %b %Y} is before the agreement's date "
                     f"{agreement.signed_on:%d %b %Y}."
+                )
+            elif self.due_on and (self.due_on - agreement.signed_on).days > rules.LONGEST_DEADLINE_DAYS:
+                errors["due_on"] = (
+                    f"The deadline {self.due_on:%d %b %Y} is more than {rules.LONGEST_DEADLINE_DAYS:,} days "
+                    f"after the agreement's date {agreement.signed_on:%d %b %Y}."
                 )
             if self.after_commitment_id and commitment.pk:
                 cycle = self.find_cycle()

@@ -178,3 +178,4 @@ def test_moments_with_any_iso_offset_are_compared_in_utc(partner_api, demo):
     assert "due_before" in bad.json()
     out_of_range = partner_api.get("/api/v1/commitments/", {"updated_since": "0001-01-01T00:00:00+15:00"})
     assert out_of_range.status_code == 400
+    assert out_of_range.json() == {"updated_since": ["This moment is out of range."]}

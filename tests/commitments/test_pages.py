@@ -143,3 +143,28 @@ def test_the_commitment_and_agreement_pages_make_as_many_queries_for_1_and_12_ro
         )
     assert StatusUpdate.objects.filter(obligation__commitment=lists).count() == 13
     assert (queries(client, commitment), queries(client, agreement)) == before
+
+
+EXTEND = {
+    "action": "extend",
+    "due_on": "2020-11-13",
+    "within_days": "",
+    "reason": "One more week.",
+    "source_publisher": "OSCE",
+    "source_url": "",
+    "source_published_on": "2020-11-06",
+}
+NASTY = ["", "x" * 5000, "-1", "9" * 30, "2020-13-45", "0001-01-01", "9999-12-31", "nul\x00byte", "<script>"]
+
+
+@pytest.mark.parametrize("form", [RECORD, EXTEND], ids=["record", "extend"])
+def test_no_form_input_makes_a_server_error_or_a_half_write(client, analyst, lists, form):
+    client.force_login(analyst)
+    updates, deadlines = StatusUpdate.objects.count(), lists.deadlines.count()
+    for field in (f for f in form if f != "action"):
+        for value in NASTY:
+            response = client.post(f"/commitments/{lists.pk}/", {**form, field: value})
+            assert response.status_code in (302, 400), (field, value, response.status_code)
+            if response.status_code == 400:  # refused: nothing stored
+                assert (StatusUpdate.objects.count(), lists.deadlines.count()) == (updates, deadlines)
+            updates, deadlines = StatusUpdate.objects.count(), lists.deadlines.count()

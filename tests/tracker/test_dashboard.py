@@ -36,6 +36,10 @@ def test_search_filters_and_its_url_is_shareable(client, analyst):
     assert bad.status_code == 200
     assert "status" in bad.context["filter"].errors
     assert list(bad.context["results"]) == []
+    # A moment UTC cannot hold is an error at its field, not a server error.
+    out_of_range = client.get("/search/", {"updated_since": "0001-01-01T00:00:00+15:00"})
+    assert out_of_range.status_code == 200
+    assert out_of_range.context["filter"].errors == {"updated_since": ["This moment is out of range."]}
 
 
 def build(count, parties, analyst):
@@ -65,3 +69,16 @@ def test_page_queries_do_not_grow_with_the_rows(client, analyst, armenia, azerba
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+NASTY = ["", "x" * 300, "-1", "9" * 30, "2020-13-45", "nul\x00byte", "<script>", "true", "AZE"]
+
+
+def test_no_search_input_makes_a_server_error(client, analyst, geneva):
+    client.force_login(analyst)
+    params = list(client.get("/search/").context["filter"].form.fields)
+    assert {"agreement", "party", "category", "status", "overdue", "q"} <= set(params)
+    for param in params:
+        for value in NASTY:
+            response = client.get("/search/", {param: value})
+            assert response.status_code == 200, (param, value)
