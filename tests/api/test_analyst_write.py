@@ -51,6 +51,8 @@ def test_a_chained_deadline_through_the_api(analyst_api, geneva_id):
         ({"category": "peace"}, "category"),
         ({"deadline": {"kind": "date", "date": "2020-13-40"}}, "deadline"),
         ({"deadline": {"kind": "date", "date": "2020-10-01"}}, "deadline.date"),
+        ({"deadline": {"kind": "date", "date": "9999-12-31"}}, "deadline.date"),
+        ({"deadline": {"kind": "relative", "days": 3_000_000}}, "deadline"),
         ({"deadline": {"kind": "relative", "days": 0}}, "deadline"),
         ({"deadline": {"kind": "relative", "days": "seven"}}, "deadline"),
         ({"deadline": None}, "deadline"),
