@@ -22,6 +22,10 @@ class RelationKind(models.TextChoices):
     SUPERSEDES = "supersedes", "Supersedes"
 
 
+# The same relation read from the earlier agreement's side.
+RELATION_INVERSE_LABELS = {RelationKind.IMPLEMENTS: "Implemented by", RelationKind.SUPERSEDES: "Superseded by"}
+
+
 class Category(models.TextChoices):
     CIVILIAN_PROTECTION = "civilian_protection", "Civilian protection"
     REMAINS_EXCHANGE = "remains_exchange", "Remains exchange"

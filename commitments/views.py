@@ -146,6 +146,9 @@ def agreement_detail(request, pk: int):
             "commitments": commitments,
             "participants": agreement.participants.select_related("party"),
             "sources": agreement.sources.all(),
-            "relations": agreement.relations.select_related("related_agreement"),
+            "relations": published_only(
+                agreement.relations.select_related("related_agreement"), request, "related_agreement__"
+            ),
+            "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
         },
     )

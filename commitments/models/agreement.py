@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..choices import AgreementKind, ParticipantRole, RelationKind
+from ..choices import RELATION_INVERSE_LABELS, AgreementKind, ParticipantRole, RelationKind
 from .sources import SourceFields
 
 
@@ -128,6 +128,10 @@ class AgreementRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.related_agreement}"
+
+    def get_inverse_kind_display(self) -> str:
+        """The relation as the earlier agreement's page names it ("Implemented by")."""
+        return RELATION_INVERSE_LABELS[self.kind]
 
     def clean(self) -> None:
         if self.agreement_id and self.agreement_id == self.related_agreement_id:

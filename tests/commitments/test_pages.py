@@ -108,6 +108,8 @@ def test_the_agreement_page_shows_a_badge_per_bound_party(client, analyst, lists
     assert "ARM: Not started" in page.text and "AZE: Not started" in page.text
     assert "Implements" in page.text
     assert "end of 6 Nov 2020 (Europe/Zurich)" in page.text
+    moscow = client.get(f"/commitments/agreements/{lists.agreement.related_agreements.get().pk}/")
+    assert "Implemented by" in moscow.text and lists.agreement.title in moscow.text
 
 
 def test_a_user_without_a_role_is_refused(client, lists):
