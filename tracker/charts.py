@@ -19,6 +19,7 @@ from .selectors import StatusCounts, Timeline
 class Chart:
     title: str
     svg: SafeString
+    row_heading: str  # the data table's first column heading
     columns: list[str]  # the data table's column headings after the first
     rows: list[tuple[str, list[int]]]  # (row label, one figure per column)
 
@@ -75,7 +76,7 @@ def _options(statuses: list[str], **options) -> dict:
 LABEL_CHARS = 36  # the full label is in the table under the chart
 
 
-def status_breakdown(title: str, rows: list[tuple[str, StatusCounts]]) -> Chart:
+def status_breakdown(title: str, row_heading: str, rows: list[tuple[str, StatusCounts]]) -> Chart:
     """One horizontal bar per row (an agreement, a party), stacked by obligation status."""
     statuses = _statuses(set().union(*(counts for _, counts in rows)))
     chart = pygal.HorizontalStackedBar(
@@ -88,6 +89,7 @@ def status_breakdown(title: str, rows: list[tuple[str, StatusCounts]]) -> Chart:
     return Chart(
         title=title,
         svg=_svg(chart),
+        row_heading=row_heading,
         columns=[Status(status).label for status in statuses],
         rows=[(label, [counts.get(status, 0) for status in statuses]) for label, counts in rows],
     )
@@ -118,4 +120,10 @@ def deadline_timeline(timeline: Timeline) -> Chart:
         for i, label in enumerate(labels)
         if any(timeline.counts[status][i] for status in statuses)
     ]
-    return Chart(title=title, svg=_svg(chart), columns=[Status(status).label for status in statuses], rows=rows)
+    return Chart(
+        title=title,
+        svg=_svg(chart),
+        row_heading="Falling due in",
+        columns=[Status(status).label for status in statuses],
+        rows=rows,
+    )

@@ -42,13 +42,14 @@ def dashboard(request):
         "charts": [
             charts.status_breakdown(
                 "Obligations by status, most recent agreements",
+                "Agreement",
                 [
                     (f"{a.title} ({a.signed_on:%Y})", counts)
                     for a, counts in selectors.status_counts_by_agreement(obligations, CHART_ROWS)
                 ],
             ),
             charts.status_breakdown(
-                "Obligations by status, per party", selectors.status_counts_by_party(obligations, CHART_ROWS)
+                "Obligations by status, per party", "Party", selectors.status_counts_by_party(obligations, CHART_ROWS)
             ),
             charts.deadline_timeline(selectors.due_timeline(obligations)),
         ],

@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from commitments.models import Commitment
+from tests.browser.steps import LISTS
+from tracker import services as engine
+from tracker.demo import load_demo
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -159,3 +164,14 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def lists() -> Commitment:
+    """The demo data, swept: the POW lists (due end of 6 Nov 2020) are overdue."""
+    load_demo()
+    engine.deadline_sweep()
+    commitment = Commitment.objects.get(title=LISTS)
+    assert commitment.agreement.published  # partners see published agreements only
+    assert set(commitment.obligations.filter(overdue=True).values_list("party__code", flat=True)) == {"ARM", "AZE"}
+    return commitment

@@ -9,42 +9,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from commitments import services
-from commitments.models import Commitment, StatusUpdate
-from tracker import services as engine
-from tracker.demo import load_demo
+from commitments.models import StatusUpdate
+from tests.browser.steps import LISTS, log_in
 
 # Migrations create the analysts group and the beat schedule: a plain flush after these
 # transactional tests would delete them for the tests that follow.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PASSWORD = "a-long-test-password"  # tests.factories.UserFactory's; users from tests/conftest.py
-LISTS = "POW lists to the ICRC"
 SUMMARY = "The ICRC confirms it received Azerbaijan's list of prisoners of war."
 NOTE = "Confirmed by phone with the ICRC delegation in Baku."
 SOURCE_URL = "https://example.org/icrc-statement-6-nov"
-
-
-@pytest.fixture
-def lists() -> Commitment:
-    """The demo data, swept: the POW lists (due end of 6 Nov 2020) are overdue."""
-    load_demo()
-    engine.deadline_sweep()
-    commitment = Commitment.objects.get(title=LISTS)
-    assert commitment.agreement.published  # partners see published agreements only
-    assert set(commitment.obligations.filter(overdue=True).values_list("party__code", flat=True)) == {"ARM", "AZE"}
-    return commitment
-
-
-def log_in(page: Page, username: str) -> None:
-    """Through the login form, the way a person does: a page that needs a login sends
-    there, and Enter in the password field submits."""
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("Username").fill(username)
-    password = page.get_by_label("Password")
-    password.fill(PASSWORD)
-    password.press("Enter")
-    expect(page.get_by_role("button", name=re.compile(rf"Log out {username}"))).to_be_visible()
 
 
 def obligation_status(page: Page, code: str):

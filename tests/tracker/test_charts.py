@@ -76,7 +76,9 @@ def test_status_breakdowns_per_agreement_and_party(make_commitment, record, arme
 
 
 def test_a_chart_names_every_status_and_gives_its_figures_as_a_table():
-    chart = charts.status_breakdown("By party", [("ARM", {"fulfilled": 2, "violated": 1}), ("AZE", {"violated": 3})])
+    chart = charts.status_breakdown(
+        "By party", "Party", [("ARM", {"fulfilled": 2, "violated": 1}), ("AZE", {"violated": 3})]
+    )
     assert chart.columns == ["Fulfilled", "Violated"]
     assert chart.rows == [("ARM", [2, 1]), ("AZE", [0, 3])]
     # The legend carries the labels: colour is never the only carrier of a status.

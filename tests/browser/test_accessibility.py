@@ -1,0 +1,52 @@
+"""Every page, on a laptop and on a phone: no WCAG 2.1 A/AA (or axe best-practice)
+violation found by axe-core, and nothing wider than the screen."""
+
+from datetime import date, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.steps import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+def check(page: Page, what: str) -> None:
+    for details in page.locator("details").all():
+        details.evaluate("element => { element.open = true; }")  # the charts' tables too
+    results = Axe().run(page, options=RULES)
+    assert results.violations_count == 0, f"{what}: {results.generate_report()}"
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{what}: the page is {width[0]} px wide on a {width[1]} px screen"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto("/accounts/login/")
+    check(page, "login")
+    log_in(page, analyst.username)
+    for url in (
+        "/",
+        "/search/?party=AZE&overdue=true",
+        f"/commitments/agreements/{lists.agreement_id}/",
+        f"/commitments/{lists.pk}/",
+        "/alerts/",
+    ):
+        page.goto(url)
+        check(page, url)
+
+    # A form sent back with an error at its field.
+    page.goto(f"/commitments/{lists.pk}/")
+    form = page.get_by_role("form", name="Record a status update")
+    form.get_by_label("Effective date").fill((date.today() + timedelta(days=3)).isoformat())
+    form.get_by_label("Public summary").fill("Lists handed over.")
+    form.get_by_label("Source: publisher").fill("ICRC")
+    form.get_by_label("Source: publication date").fill("2020-11-06")
+    form.get_by_role("button", name="Record").click()
+    expect(form.get_by_label("Effective date")).to_have_attribute("aria-invalid", "true")
+    check(page, "the commitment page with a form error")
