@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
 from tracker import notifications
@@ -71,3 +73,20 @@ def test_failed_messages_are_visible_to_analysts_and_can_be_retried(client, anal
         {"action": "retry", "_selected_action": list(OutboundEmail.objects.values_list("pk", flat=True))},
     )
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {(OutboxStatus.PENDING, 0)}
+
+
+def test_the_page_makes_as_many_queries_for_1_and_10_subscriptions(client, geneva, armenia):
+    user = UserFactory(username="reader", email="reader@partner.example")
+    client.force_login(user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/alerts/").status_code == 200
+        return len(captured)
+
+    notifications.subscription_create(email=user.email, user=user, agreement=geneva)
+    one = queries()
+    for _ in range(9):
+        notifications.subscription_create(email=user.email, user=user, agreement=geneva, party=armenia)
+    assert Subscription.objects.filter(recipient__user=user).count() == 10
+    assert queries() == one
