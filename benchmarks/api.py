@@ -28,6 +28,8 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/hour")
 
+from benchmarks._common import ensure_database, timed
+
 
 def bare_page(request):
     """The baseline: the same fields for one page, from .values(), as JSON."""
@@ -112,13 +114,8 @@ def build(n: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def median_time(fn, repeat: int) -> float:
+    return statistics.median(timed(fn)[0] for _ in range(repeat))
 
 
 CSV_SQL = """COPY (
@@ -143,14 +140,7 @@ def main() -> None:
     if args.n < 100 or args.repeat < 1:
         parser.error("--n must be at least 100 and --repeat at least 1")
 
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
+    ensure_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -179,7 +169,7 @@ def main() -> None:
         bare = lambda: client.get("/bare/")  # noqa: E731
         assert api().status_code == 200 and bare().status_code == 200
         assert len(api().json()["results"]) == 100 == len(bare().json()["results"])
-        api_page, bare_page_time = timed(api, args.repeat), timed(bare, args.repeat)
+        api_page, bare_page_time = median_time(api, args.repeat), median_time(bare, args.repeat)
 
         def export() -> tuple[int, int]:
             response = client.get("/api/v1/exports/commitments.csv")

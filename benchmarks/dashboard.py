@@ -31,21 +31,11 @@ os.environ["DEBUG"] = "false"  # no query log kept in memory; templates as in pr
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-dashboard.sqlite3'}")
 warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic needed here
 
+from benchmarks._common import ensure_database, timed  # noqa: E402
+
 AGREEMENTS = 200
 PARTIES = ("ARM", "AZE", "RUS", "FRA", "USA", "TUR")
 STATUSES = ("not_started", "in_progress", "fulfilled", "partially_fulfilled", "not_fulfilled", "disputed")
-
-
-def ensure_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        (ROOT / "var").mkdir(exist_ok=True)
-        return
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(n: int, now: datetime, analyst) -> None:
@@ -183,8 +173,8 @@ def main() -> None:
 
         pages, sqls = [], []
         for _ in range(args.repeat):  # interleaved, so machine noise hits both alike
-            pages.append(timed(render))
-            sqls.append(timed(replay))
+            pages.append(timed(render)[0])
+            sqls.append(timed(replay)[0])
 
     page_ms, sql_ms = statistics.median(pages) * 1000, statistics.median(sqls) * 1000
     print(f"(a) dashboard GET /:     {page_ms:.1f} ms median, {max(pages) * 1000:.1f} ms slowest of {args.repeat}")
@@ -193,12 +183,6 @@ def main() -> None:
     print(f"    ratio (a)/(b):       {page_ms / sql_ms:.2f}")
     print(f"    page size:           {len(html) / 1024:.0f} KiB")
     print(f"    process peak RSS:    {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-
-
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench")
 
+from benchmarks._common import ensure_database  # noqa: E402
+
 
 def build(n_subscribers: int, n_alerts: int) -> int:
     from datetime import UTC, date, datetime
@@ -91,14 +93,7 @@ def main() -> None:
 
     import django
 
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        import psycopg
-
-        url = os.environ["DATABASE_URL"]
-        name = url.rsplit("/", 1)[-1]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
