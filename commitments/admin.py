@@ -3,14 +3,14 @@ binding a party, recording a status update) go through commitments.services."""
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tracker.admin_history import HistoryAdmin
 
-from . import services
+from . import rules, services
 from .forms import CommitmentForm, SourceFormSet, StatusUpdateForm
 from .models import (
     Agreement,
@@ -23,6 +23,7 @@ from .models import (
     StatusUpdate,
     StatusUpdateSource,
 )
+from .selectors import commitment_status_updates
 
 
 def local_due(deadline: Deadline | None, agreement: Agreement) -> str:
@@ -31,7 +32,7 @@ def local_due(deadline: Deadline | None, agreement: Agreement) -> str:
         return "—"
     if deadline.due_at is None:
         return f"{deadline.describe()} (no due moment yet)"
-    return f"end of {deadline.due_date:%d %b %Y} ({agreement.timezone}) = {deadline.due_at:%Y-%m-%d %H:%M} UTC"
+    return rules.format_due(deadline.due_at, agreement.tzinfo)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -112,9 +113,12 @@ class AgreementAdmin(HistoryAdmin):
     ]
     readonly_fields = ["add_commitment"]
 
-    @admin.display(description="commitments")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(commitment_count=Count("commitments", distinct=True))
+
+    @admin.display(description="commitments", ordering="commitment_count")
     def commitment_count(self, obj):
-        return obj.commitments.count()
+        return obj.commitment_count
 
     @admin.display(description="")
     def add_commitment(self, obj):
@@ -221,11 +225,7 @@ class CommitmentAdmin(HistoryAdmin):
 
     @admin.display(description="status updates (newest first)")
     def status_history(self, obj):
-        updates = (
-            StatusUpdate.objects.filter(obligation__commitment=obj)
-            .select_related("obligation__party", "recorded_by")
-            .prefetch_related("sources")
-        )
+        updates = commitment_status_updates(obj)
         add_url = reverse("admin:commitments_statusupdate_add")
         rows = format_html_join(
             "",

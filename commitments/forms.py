@@ -9,10 +9,10 @@ from parties.models import Party
 from tracker.admin_history import ChangeReasonForm
 
 from . import services
+from .form_errors import add_service_errors
 from .models import Commitment, StatusUpdate
 
 DEADLINE_FIELDS = ("due_on", "within_days", "after_commitment")
-DEADLINE_SOURCE_FIELDS = ("reason", "source_url", "source_publisher", "source_published_on")
 
 
 class CommitmentForm(ChangeReasonForm):
@@ -88,16 +88,8 @@ class CommitmentForm(ChangeReasonForm):
                     source=self.deadline_source(),
                 )
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc, {"deadline": "due_on"})
         return cleaned
-
-    def _add_service_errors(self, exc: ValidationError) -> None:
-        for field, messages in exc.message_dict.items():
-            target = field if field in self.fields else None
-            if field == "deadline":
-                target = "due_on"
-            for message in messages:
-                self.add_error(target, message)
 
 
 class StatusUpdateForm(forms.ModelForm):

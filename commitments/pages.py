@@ -4,7 +4,6 @@ and the API."""
 from django import forms
 
 from .choices import Confidence, Status
-from .models import Commitment
 
 
 class StatusUpdatePageForm(forms.Form):
@@ -22,9 +21,10 @@ class StatusUpdatePageForm(forms.Form):
         label="Internal note (analysts only)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, commitment: Commitment, **kwargs):
+    def __init__(self, *args, obligations, **kwargs):
+        """``obligations``: the commitment's, with their parties, in the dropdown's order."""
         super().__init__(*args, **kwargs)
-        parties = [(o.party.code, o.party.name) for o in commitment.obligations.select_related("party")]
+        parties = [(o.party.code, o.party.name) for o in obligations]
         self.fields["party"].choices = [("", "All bound parties"), *parties]
         self.fields["party"].required = False
 

@@ -4,9 +4,10 @@ No database access here, so every rule is tested directly and reused by the serv
 the admin, the API and the deadline engine.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from .choices import Status
 
@@ -38,6 +39,12 @@ def rollup_status(statuses: Iterable[str]) -> str:
     if Status.NOT_FULFILLED in active:
         return Status.NOT_FULFILLED
     return Status.IN_PROGRESS
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The IANA time zone names, read once: ``available_timezones()`` scans the disk."""
+    return frozenset(available_timezones())
 
 
 # A deadline falls within a century of what it counts from: far beyond any real pledge,

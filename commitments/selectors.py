@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from .models import Commitment, Obligation
+from .models import Commitment, Obligation, StatusUpdate
 
 
 def obligations_for(*, commitment: Commitment, party=None) -> list[Obligation]:
@@ -24,4 +24,14 @@ def commitment_dependents(commitment: Commitment):
     """Commitments whose current deadline hangs on ``commitment``'s fulfilment."""
     return Commitment.objects.filter(current_deadline__after_commitment=commitment).select_related(
         "current_deadline", "agreement"
+    )
+
+
+def commitment_status_updates(commitment: Commitment):
+    """A commitment's status updates, newest first, with what their listing shows: the
+    party, the analyst and the sources."""
+    return (
+        StatusUpdate.objects.filter(obligation__commitment=commitment)
+        .select_related("obligation__party", "recorded_by")
+        .prefetch_related("sources")
     )

@@ -6,7 +6,7 @@ and writes in one transaction: on a ValidationError nothing is stored.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -46,9 +46,6 @@ class SourceInput:
     published_on: date | None
     url: str = ""
     title: str = ""
-
-    def fields(self) -> dict:
-        return {"publisher": self.publisher, "published_on": self.published_on, "url": self.url, "title": self.title}
 
 
 def _track(instance, user, reason: str = ""):
@@ -120,7 +117,7 @@ def agreement_create(
     _raise_if(errors)
     _track(agreement, user).save()
     children = [AgreementParticipant(agreement=agreement, party=p, role=r) for p, r in participants]
-    children += [AgreementSource(agreement=agreement, **s.fields()) for s in sources]
+    children += [AgreementSource(agreement=agreement, **asdict(s)) for s in sources]
     children += [AgreementRelation(agreement=agreement, related_agreement=a, kind=k) for a, k in relations]
     for child in children:
         _clean(child, errors, prefix=f"{child._meta.model_name}.")
@@ -180,7 +177,6 @@ def _commitment_build(
     condition: str = "",
     deadline: DeadlineInput | None = None,
     user=None,
-    **_ignored,
 ) -> Commitment:
     """Build an unsaved commitment and check every rule of its creation."""
     errors: dict = {}
@@ -298,6 +294,11 @@ def obligation_add(*, commitment: Commitment, party, user=None) -> Obligation:
 # Deadlines
 
 
+def _next_revision(commitment: Commitment) -> int:
+    last = commitment.deadlines.order_by("-revision").values_list("revision", flat=True).first()
+    return (last or 0) + 1
+
+
 def deadline_check(
     *,
     commitment: Commitment,
@@ -306,11 +307,15 @@ def deadline_check(
     source: SourceInput | None = None,
 ) -> None:
     """Raise the ValidationError that ``deadline_set`` would raise, writing nothing."""
-    revision = (commitment.deadlines.order_by("-revision").values_list("revision", flat=True).first() or 0) + 1
     errors: dict = {}
     _clean(
         _deadline_build(
-            commitment=commitment, spec=deadline, revision=revision, user=None, reason=reason, source=source
+            commitment=commitment,
+            spec=deadline,
+            revision=_next_revision(commitment),
+            user=None,
+            reason=reason,
+            source=source,
         ),
         errors,
         exclude=["recorded_by"],
@@ -329,10 +334,12 @@ def deadline_set(
 ) -> Deadline:
     """Append a deadline revision and make it current. The first revision is the
     original; every later one (an extension) needs a reason and a source."""
-    # Lock the commitment so two analysts extending at once get revisions 2 and 3.
-    locked = Commitment.objects.select_for_update().select_related("agreement").get(pk=commitment.pk)
-    last = locked.deadlines.order_by("-revision").values_list("revision", flat=True).first() or 0
-    new = _deadline_build(commitment=locked, spec=deadline, revision=last + 1, user=user, reason=reason, source=source)
+    # Lock the commitment (its row only, not its agreement's) so two analysts extending
+    # at once get revisions 2 and 3.
+    locked = Commitment.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=commitment.pk)
+    new = _deadline_build(
+        commitment=locked, spec=deadline, revision=_next_revision(locked), user=user, reason=reason, source=source
+    )
     errors: dict = {}
     _clean(new, errors)
     _raise_if(errors)
@@ -343,26 +350,32 @@ def deadline_set(
     Commitment.objects.filter(pk=commitment.pk).update(current_deadline=new, updated_at=timezone.now())
     commitment.current_deadline = new
     _obligations_follow_deadline(commitment=commitment, deadline=new)
+    deadlines_changed.send(sender=Commitment, commitment_ids=[commitment.pk])
     return new
 
 
 def _obligations_follow_deadline(*, commitment: Commitment, deadline: Deadline | None) -> None:
-    """Copy the commitment's current due moment onto its obligations."""
+    """Copy the commitment's current due moment onto its obligations. The caller sends
+    ``deadlines_changed``, once for all the commitments of its operation."""
     due_at = deadline.due_at if deadline else None
     commitment.obligations.exclude(due_at=due_at).update(due_at=due_at, updated_at=timezone.now())
-    deadlines_changed.send(sender=Commitment, commitment_ids=[commitment.pk])
 
 
 def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
     """Re-resolve deadlines that hang on ``commitment``'s fulfilment."""
+    moved = []
     for dependent in commitment_dependents(commitment):
         deadline = dependent.current_deadline
-        deadline.after_commitment = commitment
+        # Both are at hand (the dependent with its agreement): resolve() reads them.
+        deadline.commitment, deadline.after_commitment = dependent, commitment
         deadline.resolve()
         _track(deadline, user, f"{commitment.reference} fulfilled on {commitment.fulfilled_on}").save(
             update_fields=["due_date", "due_at"]
         )
         _obligations_follow_deadline(commitment=dependent, deadline=deadline)
+        moved.append(dependent.pk)
+    if moved:
+        deadlines_changed.send(sender=Commitment, commitment_ids=moved)
 
 
 # Status
@@ -406,15 +419,16 @@ def status_update_record(
     for update in updates[:1]:  # identical but for the obligation: one check is enough
         _clean(update, errors)
     for index, source in enumerate(sources):
-        _clean(StatusUpdateSource(**source.fields()), errors, exclude=["status_update"], prefix=f"sources[{index}].")
+        _clean(StatusUpdateSource(**asdict(source)), errors, exclude=["status_update"], prefix=f"sources[{index}].")
     _raise_if(errors)
 
-    # Lock the obligations so concurrent updates recompute the status one after another.
-    list(Obligation.objects.select_for_update().filter(pk__in=[o.pk for o in obligations]))
+    # Lock the obligations (their rows only, in one order) so concurrent updates
+    # recompute the status one after another.
+    list(Obligation.objects.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in obligations]).order_by("pk"))
     for update in updates:
         update.save()
         StatusUpdateSource.objects.bulk_create(
-            StatusUpdateSource(status_update=update, **source.fields()) for source in sources
+            StatusUpdateSource(status_update=update, **asdict(source)) for source in sources
         )
     reason = f"Status update: {Status(status).label} from {effective_on}"
     for obligation in obligations:
@@ -437,7 +451,7 @@ def obligation_refresh_status(*, obligation: Obligation, user=None, reason: str 
 def commitment_refresh_status(*, commitment: Commitment, user=None, reason: str = "") -> None:
     """Derive the commitment's status from its obligations (rules.rollup_status) and,
     when its fulfilment date changes, re-resolve deadlines chained to it."""
-    rows = list(commitment.obligations.values_list("status", "status_effective_on"))
+    rows = list(commitment.obligations.order_by().values_list("status", "status_effective_on"))
     status = rules.rollup_status(s for s, _ in rows)
     fulfilled_on = None
     if status == Status.FULFILLED:

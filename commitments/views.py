@@ -12,8 +12,10 @@ from tracker import roles
 from tracker.api.base import published_only
 
 from . import services
-from .models import Agreement, Commitment, StatusUpdate
+from .form_errors import add_service_errors
+from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
+from .selectors import commitment_status_updates
 
 
 def page_role(request) -> str:
@@ -23,16 +25,13 @@ def page_role(request) -> str:
     return role
 
 
-def _form_errors(form, exc: ValidationError, sources_field: str = "source_publisher") -> None:
-    """Show a service's errors next to the form's fields."""
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        if field.startswith("sources") or field == "source_publisher":
-            target = sources_field
-        if field == "party" and "party" in form.fields:
-            target = "party"
-        for error in errors:
-            form.add_error(target, error)
+# The page forms have one source: errors of the service's list of sources go next to it.
+SOURCE_ERRORS = {"sources": "source_publisher"}
+
+
+def _obligations(commitment) -> list:
+    """The commitment's obligations with their parties, ordered by party code (the table)."""
+    return list(commitment.obligations.select_related("party").order_by("party__code"))
 
 
 @login_required
@@ -46,29 +45,30 @@ def commitment_detail(request, pk: int):
         pk=pk,
     )
     can_write = role in (roles.ANALYST, roles.ADMIN)
-    record_form = StatusUpdatePageForm(commitment=commitment)
-    extend_form = ExtensionPageForm()
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied("Partners read; analysts write.")
-        if request.POST.get("action") == "extend":
-            extend_form = ExtensionPageForm(request.POST)
-            done = extend_form.is_valid() and _extend(request, commitment, extend_form)
-        else:
-            record_form = StatusUpdatePageForm(request.POST, commitment=commitment)
-            done = record_form.is_valid() and _record(request, commitment, record_form)
-        if done:
-            return redirect(f"{request.path}#content")  # the confirmation is at the top
-    updates = (
-        StatusUpdate.objects.filter(obligation__commitment=commitment)
-        .select_related("obligation__party", "recorded_by")
-        .prefetch_related("sources")
-    )
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied("Partners read; analysts write.")
+    obligations = _obligations(commitment)
+    record_form = extend_form = None  # partners get no form
+    if can_write:
+        # A POST binds the form it comes from; the other one is shown empty.
+        posted = request.POST if request.method == "POST" else None
+        extending = posted is not None and posted.get("action") == "extend"
+        record_form = StatusUpdatePageForm(
+            None if extending else posted, obligations=sorted(obligations, key=lambda o: (o.party.name, o.pk))
+        )
+        extend_form = ExtensionPageForm(posted if extending else None)
+        if posted is not None:
+            if extending:
+                done = extend_form.is_valid() and _extend(request, commitment, extend_form)
+            else:
+                done = record_form.is_valid() and _record(request, commitment, obligations, record_form)
+            if done:
+                return redirect(f"{request.path}#content")  # the confirmation is at the top
     context = {
         "commitment": commitment,
-        "obligations": commitment.obligations.select_related("party").order_by("party__code"),
+        "obligations": obligations,
         "deadlines": commitment.deadlines.select_related("recorded_by").order_by("revision"),
-        "updates": updates,
+        "updates": commitment_status_updates(commitment),
         "can_write": can_write,
         "show_internal": can_write,
         "record_form": record_form,
@@ -80,13 +80,13 @@ def commitment_detail(request, pk: int):
     )
 
 
-def _record(request, commitment, form) -> bool:
+def _record(request, commitment, obligations, form) -> bool:
     data = form.cleaned_data
-    party = commitment.obligations.filter(party__code=data["party"]).first() if data["party"] else None
+    party = next((o.party for o in obligations if o.party.code == data["party"]), None)  # "": all of them
     try:
         services.status_update_record(
             commitment=commitment,
-            party=party.party if party else None,
+            party=party,
             status=data["status"],
             effective_on=data["effective_on"],
             summary=data["summary"],
@@ -102,7 +102,7 @@ def _record(request, commitment, form) -> bool:
             user=request.user,
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc, SOURCE_ERRORS)
         return False
     messages.success(request, "Status update recorded.")
     return True
@@ -123,7 +123,7 @@ def _extend(request, commitment, form) -> bool:
             user=request.user,
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc, SOURCE_ERRORS)
         return False
     messages.success(request, "Deadline revised.")
     return True

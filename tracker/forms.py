@@ -1,6 +1,6 @@
-from zoneinfo import available_timezones
-
 from django import forms
+
+from commitments.rules import iana_zones
 
 from .models import Subscription
 
@@ -8,7 +8,7 @@ from .models import Subscription
 class SubscriptionForm(forms.ModelForm):
     """A logged-in user's own subscription; the address is the user's account email."""
 
-    timezone = forms.ChoiceField(choices=[(z, z) for z in sorted(available_timezones())], initial="UTC")
+    timezone = forms.ChoiceField(choices=[(z, z) for z in sorted(iana_zones())], initial="UTC")
 
     class Meta:
         model = Subscription

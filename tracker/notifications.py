@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, Value
+from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
 from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
@@ -168,12 +168,10 @@ def _deliverable_subscriptions(delivery: str):
     )
 
 
-def queue_alert_messages(*, alerts=None, raised_at: datetime | None = None) -> int:
-    """Queue one message per (alert, immediate subscription that asks for it), for the
-    alerts raised at ``raised_at`` (or the given queryset). One INSERT ... SELECT per
-    subscription: the count grows with subscriptions, never with obligations."""
-    if alerts is None:
-        alerts = Alert.objects.filter(raised_at=raised_at)
+def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
+    """Queue one message per (alert in ``alerts``, immediate subscription that asks for
+    it). One INSERT ... SELECT per subscription: the count grows with subscriptions, never
+    with obligations."""
     now = timezone.now()
     queued = 0
     for subscription in _deliverable_subscriptions(Delivery.IMMEDIATE):
@@ -209,6 +207,10 @@ def digests_queue(*, now: datetime | None = None) -> int:
         local = now.astimezone(ZoneInfo(subscription.timezone))
         if local.hour < subscription.digest_hour:
             continue
+        if OutboundEmail.objects.filter(
+            kind=MessageKind.DIGEST, subscription=subscription, digest_date=local.date()
+        ).exists():
+            continue  # today's digest is queued already; get_or_create below covers a race
         with transaction.atomic():
             since = subscription.last_digest_at or subscription.created_at
             alert_ids = list(
@@ -317,13 +319,23 @@ def _reject_permanently(message: OutboundEmail, code: int, error: str, now: date
     result.failed += 1
 
 
+def _smtp_refused(
+    message: OutboundEmail, code: int, error: str, now: datetime, result: SendResult, *, address_refused: bool = True
+) -> None:
+    """SMTP answered with an error code: a 5xx about the address rejects it for good,
+    anything else is retried later."""
+    if code >= 500 and address_refused:
+        _reject_permanently(message, code, error, now, result)
+    else:
+        _retry_later(message, f"{code} {error}", now, result)
+
+
 def _should_cancel(message: OutboundEmail) -> bool:
     recipient = message.recipient
-    if recipient.bounced_at is not None:
-        return True
     if message.kind == MessageKind.CONFIRMATION:
-        return recipient.confirmed_at is not None
-    return recipient.confirmed_at is None or (message.subscription and not message.subscription.active)
+        # Only to an address neither confirmed yet nor rejected by SMTP.
+        return recipient.bounced_at is not None or recipient.confirmed_at is not None
+    return not recipient.deliverable or (message.subscription is not None and not message.subscription.active)
 
 
 def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -> SendResult:
@@ -351,16 +363,12 @@ def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             reason = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
-            if code >= 500:
-                _reject_permanently(message, code, reason, now, result)
-            else:
-                _retry_later(message, f"{code} {reason}", now, result)
+            _smtp_refused(message, code, reason, now, result)
         except smtplib.SMTPResponseException as exc:
             error = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc)
-            if exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPSenderRefused):
-                _reject_permanently(message, exc.smtp_code, error, now, result)
-            else:
-                _retry_later(message, f"{exc.smtp_code} {error}", now, result)
+            # A refused sender is this server's setup, not the recipient's address.
+            address_refused = not isinstance(exc, smtplib.SMTPSenderRefused)
+            _smtp_refused(message, exc.smtp_code, error, now, result, address_refused=address_refused)
         except (smtplib.SMTPException, OSError) as exc:
             # The server is down or went away: retry later, reconnect for the next one.
             _retry_later(message, f"{type(exc).__name__}: {exc}", now, result)
@@ -399,5 +407,7 @@ def status_changed_alerts_raise(*, status_update_ids: list[int]) -> int:
         Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "status_update"], rows
     )
     if raised:
-        queue_alert_messages(alerts=Alert.objects.filter(status_update_id__in=status_update_ids))
+        queue_alert_messages(
+            alerts=Alert.objects.filter(kind=AlertKind.STATUS_CHANGED, status_update_id__in=status_update_ids)
+        )
     return raised

@@ -102,7 +102,7 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
     flagged, raised = _flag_overdue(now)
     cleared = _clear(obligations_to_clear(now), now)
     if raised:
-        notifications.queue_alert_messages(raised_at=now)
+        notifications.queue_alert_messages(alerts=Alert.objects.filter(kind=AlertKind.OVERDUE, raised_at=now))
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
 
 
@@ -132,7 +132,7 @@ def reminders_raise(*, now: datetime | None = None, lead_times: list[timedelta] 
         raised += _raise_alerts(obligations_due_between(now, after, lead), kind=AlertKind.DUE_SOON, lead=lead, now=now)
         after = lead
     if raised:
-        notifications.queue_alert_messages(raised_at=now)
+        notifications.queue_alert_messages(alerts=Alert.objects.filter(kind=AlertKind.DUE_SOON, raised_at=now))
     return raised
 
 

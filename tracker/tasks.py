@@ -3,6 +3,7 @@
 Every task is idempotent, so the project-wide acks_late + reject_on_worker_lost can run a
 task again after a worker dies mid-way (see docs/deadline-engine.md)."""
 
+import dataclasses
 import logging
 import time
 
@@ -44,9 +45,9 @@ def send_outbox() -> dict:
     started, total = time.monotonic(), notifications.SendResult()
     while time.monotonic() - started < SEND_BUDGET_SECONDS:
         result = notifications.outbox_send()
-        for field in ("sent", "retried", "failed", "cancelled", "connections"):
-            setattr(total, field, getattr(total, field) + getattr(result, field))
+        for field in dataclasses.fields(total):
+            setattr(total, field.name, getattr(total, field.name) + getattr(result, field.name))
         if not (result.sent or result.cancelled or result.failed) or result.retried:
             break
     logger.info("outbox: %s", total)
-    return total.__dict__
+    return dataclasses.asdict(total)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commitments.form_errors import add_service_errors
+
 from . import notifications
 from .forms import SubscriptionForm
 from .models import Subscription
@@ -68,9 +70,7 @@ def subscriptions(request):
                     **data,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Subscribed. A new address gets a confirmation email first.")
                 return redirect("tracker:subscriptions")

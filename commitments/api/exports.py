@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from icalendar import Calendar, Event
@@ -159,11 +160,12 @@ class StatusUpdateCSVView(APIView):
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
         queryset = published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
-        filterset = StatusUpdateFilter(request.query_params, queryset=queryset, request=request)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
         updates = (
-            filterset.qs.select_related("obligation__party").prefetch_related("sources").order_by("recorded_at", "pk")
+            DjangoFilterBackend()
+            .filter_queryset(request, queryset, self)
+            .select_related("obligation__party")
+            .prefetch_related("sources")
+            .order_by("recorded_at", "pk")
         )
 
         def rows():

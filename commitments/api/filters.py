@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from ..choices import Category, Nature, Status
-from ..models import Commitment, StatusUpdate
+from ..models import Commitment, Obligation, StatusUpdate
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -63,10 +63,10 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = []
 
     def filter_party(self, queryset, name, value):
-        return queryset.filter(obligations__party__code=value).distinct()
+        return queryset.filter(pk__in=Obligation.objects.filter(party__code=value).values("commitment_id"))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Commitment.objects.filter(obligations__overdue=True).values("pk")
+        overdue = Obligation.objects.filter(overdue=True).values("commitment_id")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
     def filter_text(self, queryset, name, value):

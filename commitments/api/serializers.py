@@ -93,13 +93,10 @@ class DeadlineSerializer(serializers.ModelSerializer):
         model = Deadline
         fields = ["kind", "date", "days", "after", "due_date", "due_at", "revision", "reason"]
 
-    def get_kind(self, obj) -> str:
-        return "date" if obj.due_on else "relative"
+    # The method fields document the shape in the schema; deadline_data builds it.
+    def get_kind(self, obj) -> str: ...
 
-    def get_after(self, obj) -> str | int | None:
-        if obj.due_on:
-            return None
-        return obj.after_commitment_id or "agreement"
+    def get_after(self, obj) -> str | int | None: ...
 
 
 class DeadlineInputSerializer(StrictSerializer):

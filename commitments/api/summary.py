@@ -1,6 +1,7 @@
 """Counts for dashboards, with the same filters as the commitment list."""
 
 from django.db.models import Count, F, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,12 +32,7 @@ class SummaryView(APIView):
     @extend_schema(parameters=[], responses=OpenApiResponse(description="Counts; see the description."))
     def get(self, request):
         commitments = published_only(Commitment.objects.all(), request, "agreement__")
-        commitments = CommitmentFilter(request.query_params, queryset=commitments, request=request)
-        if not commitments.is_valid():
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError(commitments.errors)
-        commitments = commitments.qs
+        commitments = DjangoFilterBackend().filter_queryset(request, commitments, self)
         obligations = Obligation.objects.filter(commitment__in=commitments.values("pk"))
 
         by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))

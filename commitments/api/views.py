@@ -11,11 +11,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from parties.models import Party
-from tracker.api.base import ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
 
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
@@ -70,11 +69,8 @@ def source_input(data: dict | None) -> services.SourceInput | None:
     return services.SourceInput(**data) if data else None
 
 
-class CursorByUpdated(CursorPagination):
+class CursorByUpdated(Cursor):
     ordering = ("-updated_at", "-pk")
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class CommitmentCursor(CursorByUpdated):
@@ -111,7 +107,7 @@ class AgreementViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
+    lookup_value_regex = ID_LOOKUP
     serializer_class = AgreementSerializer
     pagination_class = CursorByUpdated
 
@@ -131,8 +127,7 @@ class AgreementViewSet(
     def create(self, request, *args, **kwargs):
         write = AgreementWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
-        data.pop("reason")
+        data = write.validated_data
         with service_errors():
             agreement = services.agreement_create(
                 title=data["title"],
@@ -174,22 +169,20 @@ class CommitmentViewSet(
     updates; partners read published ones."""
 
     permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
+    lookup_value_regex = ID_LOOKUP
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
     pagination_class = CommitmentCursor
 
     def get_queryset(self):
-        if self.action in ("status_updates", "obligations"):
-            # Writes go through the services, which read what they need themselves.
-            return published_only(Commitment.objects.all(), self.request, "agreement__")
-        return self.reading_queryset()
-
-    def reading_queryset(self):
-        queryset = Commitment.objects.annotate(
-            due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField()))
-        )
-        return published_only(queryset, self.request, "agreement__")
+        # Representations are read by pk (CommitmentSerializer) and writes go through the
+        # services, which read what they need themselves: only the list's cursor needs more.
+        queryset = published_only(Commitment.objects.all(), self.request, "agreement__")
+        if self.action == "list":
+            return queryset.annotate(
+                due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+            )
+        return queryset
 
     def list(self, request, *args, **kwargs):
         """Pages are read as rows, not model instances (see CommitmentSerializer)."""
@@ -209,10 +202,6 @@ class CommitmentViewSet(
     def get_read_serializer(self, instance):
         return CommitmentSerializer(instance, context=self.get_serializer_context())
 
-    def _fresh(self, pk: int) -> Commitment:
-        """The commitment as the list reads it, for the response to a write."""
-        return self.reading_queryset().get(pk=pk)
-
     @extend_schema(request=CommitmentCreateSerializer, responses=CommitmentSerializer)
     def create(self, request, *args, **kwargs):
         write = CommitmentCreateSerializer(data=request.data)
@@ -224,7 +213,7 @@ class CommitmentViewSet(
                 deadline=deadline_input(data["deadline"]),
                 user=request.user,
             )
-        return Response(self.get_read_serializer(self._fresh(commitment.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_read_serializer(commitment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommitmentUpdateSerializer, responses=CommitmentSerializer)
     def update(self, request, *args, partial=False, **kwargs):
@@ -247,7 +236,7 @@ class CommitmentViewSet(
                     source=source_input(source),
                     user=request.user,
                 )
-        return Response(self.get_read_serializer(self._fresh(commitment.pk)).data)
+        return Response(self.get_read_serializer(commitment).data)
 
     @extend_schema(methods=["POST"], request=StatusUpdateCreateSerializer, responses=AnalystStatusUpdateSerializer)
     @action(detail=True, methods=["post"], url_path="status-updates")
@@ -283,10 +272,10 @@ class CommitmentViewSet(
         write.is_valid(raise_exception=True)
         with service_errors():
             services.obligation_add(commitment=commitment, party=write.validated_data["party"], user=request.user)
-        return Response(self.get_read_serializer(self._fresh(commitment.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_read_serializer(commitment).data, status=status.HTTP_201_CREATED)
 
 
-class CursorByRecorded(CursorByUpdated):
+class CursorByRecorded(Cursor):
     ordering = ("-recorded_at", "-pk")
 
 
@@ -294,14 +283,12 @@ class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """The assessment log. Partners never see internal notes or analysts' names."""
 
     permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = r"[0-9]{1,18}"  # larger ids would overflow the database's integers
+    lookup_value_regex = ID_LOOKUP
     filterset_class = StatusUpdateFilter
     pagination_class = CursorByRecorded
 
     def get_queryset(self):
-        queryset = StatusUpdate.objects.select_related(
-            "obligation__party", "obligation__commitment", "recorded_by"
-        ).prefetch_related("sources")
+        queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related("sources")
         return published_only(queryset, self.request, "obligation__commitment__agreement__")
 
     def get_serializer_class(self):

@@ -1,10 +1,11 @@
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..choices import RELATION_INVERSE_LABELS, AgreementKind, ParticipantRole, RelationKind
+from ..rules import iana_zones
 from .sources import SourceFields
 
 
@@ -66,7 +67,7 @@ class Agreement(models.Model):
         return ZoneInfo(self.timezone)
 
     def clean(self) -> None:
-        if self.timezone not in available_timezones():
+        if self.timezone not in iana_zones():
             raise ValidationError({"timezone": f"'{self.timezone}' is not an IANA time zone (e.g. Europe/Zurich)."})
 
 

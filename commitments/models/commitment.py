@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..choices import PAM_SCORES, Category, Nature, Status
+from ..choices import Category, Nature, Status
 
 
 class Commitment(models.Model):
@@ -74,10 +74,6 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
-
-    @property
-    def pam_score(self) -> int | None:
-        return PAM_SCORES[self.status]
 
     @property
     def due_at(self):

@@ -4,7 +4,6 @@ issue 6 drive the same pages in Chromium)."""
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,7 +11,6 @@ from commitments import services
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import UserFactory
 from tracker.demo import load_demo
-from tracker.roles import PARTNERS
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +82,9 @@ def test_an_extension_needs_a_reason_and_keeps_the_history(client, analyst, list
     assert lists.due_date == date(2020, 11, 13)
 
 
-def test_a_partner_reads_without_internal_notes_and_cannot_write(client, analyst, lists):
+def test_a_partner_reads_without_internal_notes_and_cannot_write(client, analyst, partner, lists):
     client.force_login(analyst)
     client.post(f"/commitments/{lists.pk}/", RECORD)
-    partner = UserFactory(username="partner-org")
-    partner.groups.add(Group.objects.get(name=PARTNERS))
     client.force_login(partner)
     page = client.get(f"/commitments/{lists.pk}/")
     assert page.status_code == 200

@@ -1,16 +1,29 @@
-"""What every API view shares: strict input, partners' view of published data, and ETags
-(If-None-Match -> 304; If-Match required on PUT/PATCH)."""
+"""What every API view shares: strict input, id lookups, cursor pagination, partners' view
+of published data, and ETags (If-None-Match -> 304; If-Match required on PUT/PATCH)."""
 
 import hashlib
 import json
 
 from django.db.models import QuerySet
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from .permissions import PartnersReadAnalystsWrite, is_partner
 
 __all__ = ["PartnersReadAnalystsWrite", "is_partner"]
+
+# A viewset's ``lookup_value_regex`` for database ids: larger ids would overflow the
+# database's integers.
+ID_LOOKUP = r"[0-9]{1,18}"
+
+
+class Cursor(CursorPagination):
+    """Cursor pagination of every list; subclasses set ``ordering``."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
 
 class StrictSerializer(serializers.Serializer):
@@ -22,10 +35,6 @@ class StrictSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
-
-
-class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
-    pass
 
 
 def etag_of(data) -> str:

@@ -1,12 +1,11 @@
 import django_filters
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import CursorPagination
 
 from commitments.api.filters import IdFilter, UtcDateTimeFilter
 
 from ..choices import AlertKind
 from ..models import Alert
-from .base import ETagMixin, PartnersReadAnalystsWrite, published_only
+from .base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, published_only
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -33,18 +32,15 @@ class AlertFilter(django_filters.FilterSet):
         fields = []
 
 
-class AlertCursor(CursorPagination):
+class AlertCursor(Cursor):
     ordering = ("-raised_at", "-pk")
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class AlertViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """Deadline and status alerts raised by the tracker."""
 
     permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_LOOKUP
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
     pagination_class = AlertCursor

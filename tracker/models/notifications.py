@@ -1,5 +1,3 @@
-from zoneinfo import available_timezones
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -7,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from commitments.choices import Category
+from commitments.rules import iana_zones
 
 from ..choices import AlertKind, Delivery, MessageKind, OutboxStatus
 
@@ -124,7 +123,7 @@ class Subscription(models.Model):
     def clean(self) -> None:
         if not self.kinds():
             raise ValidationError({"on_overdue": "Choose at least one kind of alert."})
-        if self.timezone not in available_timezones():
+        if self.timezone not in iana_zones():
             raise ValidationError({"timezone": f"'{self.timezone}' is not an IANA time zone (e.g. Europe/Berlin)."})
 
 
