@@ -273,15 +273,16 @@ class CommitmentAdmin(HistoryAdmin):
             obj.pk, obj.current_deadline = created.pk, created.current_deadline
             obj._state.adding = False
             return
-        services.commitment_update(commitment=obj, user=request.user, reason=data.get("change_reason", ""))
-        if form.deadline_changed():
-            services.deadline_set(
-                commitment=obj,
-                deadline=form.deadline_input(),
-                reason=data.get("reason") or "",
-                source=form.deadline_source(),
-                user=request.user,
-            )
+        # The form has set the changed fields on ``obj``; a new deadline is set in the same
+        # operation, so that the commitment can become one-off together with its deadline.
+        services.commitment_update(
+            commitment=obj,
+            user=request.user,
+            reason=data.get("change_reason", ""),
+            deadline=form.new_deadline(),
+            deadline_reason=data.get("reason") or "",
+            source=form.deadline_source(),
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Obligation:

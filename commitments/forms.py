@@ -56,6 +56,10 @@ class CommitmentForm(ChangeReasonForm):
     def deadline_changed(self) -> bool:
         return any(name in self.changed_data for name in DEADLINE_FIELDS)
 
+    def new_deadline(self) -> services.DeadlineInput | None:
+        """The deadline a change sets: None when the deadline fields are left as they are."""
+        return self.deadline_input() if self.deadline_changed() else None
+
     def deadline_source(self) -> services.SourceInput:
         return services.SourceInput(
             url=self.cleaned_data.get("source_url") or "",
@@ -77,19 +81,30 @@ class CommitmentForm(ChangeReasonForm):
                     parties=cleaned.get("parties"),
                     deadline=self.deadline_input(),
                 )
-            elif self.deadline_changed():
-                deadline = self.deadline_input()
-                if deadline is None:
-                    raise ValidationError({"due_on": "A deadline can be revised, not removed."})
-                services.deadline_check(
-                    commitment=self.instance,
-                    deadline=deadline,
-                    reason=cleaned.get("reason") or "",
-                    source=self.deadline_source(),
-                )
+            else:
+                self._check_change(cleaned)
         except ValidationError as exc:
             add_service_errors(self, exc, {"deadline": "due_on"})
         return cleaned
+
+    def _check_change(self, cleaned: dict) -> None:
+        """What services.commitment_update checks besides the model's own validation (the
+        ModelForm runs that): the deadline revision, and that a one-off commitment has a
+        deadline, the current one or the one given here."""
+        deadline = self.new_deadline()
+        if self.deadline_changed() and deadline is None:
+            raise ValidationError({"due_on": "A deadline can be revised, not removed."})
+        if deadline is not None:
+            services.deadline_check(
+                commitment=self.instance,
+                deadline=deadline,
+                reason=cleaned.get("reason") or "",
+                source=self.deadline_source(),
+            )
+        has_deadline = self.instance.current_deadline_id is not None or deadline is not None
+        errors = services.one_off_deadline_errors(nature=cleaned.get("nature"), has_deadline=has_deadline)
+        if errors:
+            raise ValidationError(errors)
 
 
 class StatusUpdateForm(forms.ModelForm):

@@ -268,14 +268,34 @@ EDITABLE_COMMITMENT_FIELDS = ("reference", "title", "text", "category", "nature"
 
 
 @transaction.atomic
-def commitment_update(*, commitment: Commitment, user=None, reason: str = "", **changes) -> Commitment:
-    """Change a commitment's own fields; the historical row records who and why."""
+def commitment_update(
+    *,
+    commitment: Commitment,
+    user=None,
+    reason: str = "",
+    deadline: DeadlineInput | None = None,
+    deadline_reason: str | None = None,
+    source: SourceInput | None = None,
+    **changes,
+) -> Commitment:
+    """Change a commitment's own fields; the historical row records who and why.
+
+    With ``deadline``, a deadline revision is appended in the same operation (as
+    ``deadline_set`` would, with ``deadline_reason``, else ``reason``, and ``source``), so
+    that a commitment can become one-off together with the deadline it then needs."""
     errors = _apply_changes(commitment, EDITABLE_COMMITMENT_FIELDS, changes)
-    errors.update(
-        one_off_deadline_errors(nature=commitment.nature, has_deadline=commitment.current_deadline_id is not None)
-    )
+    if deadline_reason is None:
+        deadline_reason = reason
+    if deadline is not None:
+        errors.update(
+            _deadline_errors(commitment=commitment, deadline=deadline, reason=deadline_reason, source=source, user=user)
+        )
+    has_deadline = commitment.current_deadline_id is not None or deadline is not None
+    errors.update(one_off_deadline_errors(nature=commitment.nature, has_deadline=has_deadline))
     _raise_if(errors)
     _track(commitment, user, reason).save()
+    if deadline is not None:
+        deadline_set(commitment=commitment, deadline=deadline, reason=deadline_reason, source=source, user=user)
     return commitment
 
 
@@ -299,6 +319,26 @@ def _next_revision(commitment: Commitment) -> int:
     return (last or 0) + 1
 
 
+def _deadline_errors(
+    *, commitment: Commitment, deadline: DeadlineInput, reason: str, source: SourceInput | None, user=None
+) -> dict:
+    """The validation errors of the revision ``deadline_set`` would append."""
+    errors: dict = {}
+    _clean(
+        _deadline_build(
+            commitment=commitment,
+            spec=deadline,
+            revision=_next_revision(commitment),
+            user=user,
+            reason=reason,
+            source=source,
+        ),
+        errors,
+        exclude=["recorded_by"],
+    )
+    return errors
+
+
 def deadline_check(
     *,
     commitment: Commitment,
@@ -307,20 +347,7 @@ def deadline_check(
     source: SourceInput | None = None,
 ) -> None:
     """Raise the ValidationError that ``deadline_set`` would raise, writing nothing."""
-    errors: dict = {}
-    _clean(
-        _deadline_build(
-            commitment=commitment,
-            spec=deadline,
-            revision=_next_revision(commitment),
-            user=None,
-            reason=reason,
-            source=source,
-        ),
-        errors,
-        exclude=["recorded_by"],
-    )
-    _raise_if(errors)
+    _raise_if(_deadline_errors(commitment=commitment, deadline=deadline, reason=reason, source=source))
 
 
 @transaction.atomic

@@ -83,5 +83,6 @@ def _pickers(form, commitments) -> None:
     parties = Party.objects.filter(pk__in=Obligation.objects.filter(commitment__in=commitments).values("party"))
     form.fields["agreement"].widget = forms.Select(choices=[("", "Any")] + [(a.pk, str(a)) for a in agreements])
     form.fields["party"].widget = forms.Select(choices=[("", "Any")] + [(p.code, f"{p} ({p.code})") for p in parties])
+    form.fields["overdue"].widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
     for name in ("due_before", "due_after", "updated_since"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})

@@ -110,25 +110,26 @@ def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows)
     return response
 
 
-def filtered_commitments(request):
+def commitment_filterset(request) -> CommitmentFilter:
+    """The commitment list's filters, validated."""
     queryset = published_only(Commitment.objects.all(), request, "agreement__")
     filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs
+    return filterset
 
 
 def filtered_obligations(request):
     """The obligations of the filtered commitments; ``party`` and ``overdue`` also pick
-    the rows, so that party=AZE exports Azerbaijan's obligations only."""
-    obligations = Obligation.objects.filter(commitment__in=filtered_commitments(request).values("pk"))
-    if request.query_params.get("party"):
-        obligations = obligations.filter(party__code=request.query_params["party"])
-    overdue = request.query_params.get("overdue", "").lower()
-    if overdue in {"true", "1"}:
-        obligations = obligations.filter(overdue=True)
-    elif overdue in {"false", "0"}:
-        obligations = obligations.filter(overdue=False)
+    the rows, so that party=AZE exports Azerbaijan's obligations only. Their values are
+    the filterset's cleaned ones, read as the list reads them (" AZE" is AZE)."""
+    filterset = commitment_filterset(request)
+    obligations = Obligation.objects.filter(commitment__in=filterset.qs.values("pk"))
+    party, overdue = filterset.form.cleaned_data.get("party"), filterset.form.cleaned_data.get("overdue")
+    if party:
+        obligations = obligations.filter(party__code=party)
+    if overdue is not None:
+        obligations = obligations.filter(overdue=overdue)
     return obligations
 
 

@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import django_filters
+import django_filters.rest_framework
 from django import forms
 from django.db.models import Q
 
@@ -48,7 +49,8 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_party", label="Party", help_text="Party code: commitments binding it."
     )
     agreement = IdFilter(field_name="agreement_id", label="Agreement")
-    overdue = django_filters.BooleanFilter(
+    # The REST flavour reads true/false and 1/0 alike, in the list and the exports.
+    overdue = django_filters.rest_framework.BooleanFilter(
         method="filter_overdue", label="Overdue", help_text="Any bound party overdue."
     )
     due_before = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt", label="Due before")

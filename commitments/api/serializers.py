@@ -114,7 +114,7 @@ class DeadlineInputSerializer(StrictSerializer):
             raise serializers.ValidationError({"days": "A dated deadline has no number of days."})
         after = attrs.get("after", "agreement")
         if after != "agreement":
-            if not after.isdigit():
+            if not (after.isascii() and after.isdigit()):  # isdigit() alone takes "²", which int() refuses
                 raise serializers.ValidationError({"after": "Give 'agreement' or a commitment id."})
             commitment = Commitment.objects.filter(pk=int(after)).first()
             if commitment is None:

@@ -4,7 +4,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
@@ -225,13 +224,21 @@ class CommitmentViewSet(
         reason, deadline, source = data.pop("reason", ""), data.pop("deadline", None), data.pop("source", None)
         if not partial and deadline is None:
             raise ValidationError({"deadline": ["PUT replaces everything: include the deadline."]})
-        with service_errors(), transaction.atomic():
-            if data:
-                services.commitment_update(commitment=commitment, user=request.user, reason=reason, **data)
-            if deadline is not None:
+        deadline = deadline_input(deadline) if deadline is not None else None
+        with service_errors():
+            if data:  # fields and deadline in one operation: a commitment may turn one-off with its deadline
+                services.commitment_update(
+                    commitment=commitment,
+                    user=request.user,
+                    reason=reason,
+                    deadline=deadline,
+                    source=source_input(source),
+                    **data,
+                )
+            elif deadline is not None:
                 services.deadline_set(
                     commitment=commitment,
-                    deadline=deadline_input(deadline),
+                    deadline=deadline,
                     reason=reason,
                     source=source_input(source),
                     user=request.user,

@@ -172,6 +172,28 @@ def test_an_extension_needs_a_reason_and_a_source(analyst_api, demo):
     assert Deadline.objects.filter(commitment=lists).count() == 2
 
 
+def test_an_ongoing_commitment_turns_one_off_with_its_deadline_in_one_patch(analyst_api, demo):
+    remains = Commitment.objects.get(category="remains_exchange")
+    url = f"/api/v1/commitments/{remains.pk}/"
+    etag = analyst_api.get(url)["ETag"]
+    alone = analyst_api.patch(url, {"nature": "one_off", "reason": "Dated."}, format="json", HTTP_IF_MATCH=etag)
+    assert alone.status_code == 400 and "deadline" in alone.json(), alone.json()
+    assert Commitment.objects.get(pk=remains.pk).nature == "ongoing"
+    done = analyst_api.patch(
+        url,
+        {
+            "nature": "one_off",
+            "deadline": {"kind": "date", "date": "2020-11-20"},
+            "reason": "The co-chairs set a date.",
+            "source": {"publisher": "OSCE", "published_on": "2020-11-13"},
+        },
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert done.status_code == 200, done.json()
+    assert (done.json()["nature"], done.json()["deadline"]["date"]) == ("one_off", "2020-11-20")
+
+
 def test_an_agreement_through_the_api(analyst_api, demo):
     created = analyst_api.post(
         "/api/v1/agreements/",

@@ -275,6 +275,30 @@ def test_a_deadline_change_needs_a_reason_and_appends_a_revision(client, analyst
     assert [f.instance.revision for f in page.context["inline_admin_formsets"][1].formset.forms] == [1, 2]
 
 
+def test_a_commitment_turns_one_off_only_with_a_deadline_given_in_the_same_save(client, analyst, make_commitment):
+    commitment = make_commitment(nature=Nature.ONGOING, deadline=None)
+    url = f"{COMMITMENTS}{commitment.pk}/change/"
+    client.force_login(analyst)
+    page = client.get(url)
+
+    response = client.post(url, form_data(page, nature=Nature.ONE_OFF))  # no deadline: shown, not a server error
+    assert "due_on" in form_errors(response)
+    assert "A one-off commitment needs a deadline" in response.text
+    commitment.refresh_from_db()
+    assert (commitment.nature, commitment.current_deadline) == (Nature.ONGOING, None)
+    assert not Deadline.objects.exists()
+
+    response = client.post(url, form_data(page, nature=Nature.ONE_OFF, within_days=7, change_reason="one-off"))
+    assert response.status_code == 302, form_errors(response)
+    commitment.refresh_from_db()
+    deadline = Deadline.objects.get()
+    assert (commitment.nature, commitment.current_deadline) == (Nature.ONE_OFF, deadline)
+    assert (deadline.revision, deadline.within_days, deadline.due_date) == (1, 7, date(2020, 11, 6))
+    assert deadline.recorded_by == analyst
+    assert set(commitment.obligations.values_list("due_at", flat=True)) == {deadline.due_at}
+    assert commitment.history.latest().history_change_reason == "one-off"
+
+
 def test_an_edit_is_recorded_with_its_author_and_reason(client, analyst, make_commitment):
     commitment = make_commitment(text="Submit lists of prisoners of war to the Red Kross.")
     url = f"{COMMITMENTS}{commitment.pk}/change/"

@@ -134,3 +134,63 @@ def test_turning_an_ongoing_commitment_one_off_needs_a_deadline(make_commitment,
     assert "deadline" in exc.value.message_dict
     commitment.refresh_from_db()
     assert commitment.nature == Nature.ONGOING
+
+
+@pytest.mark.django_db
+def test_an_ongoing_commitment_turns_one_off_with_the_deadline_given_in_the_same_update(make_commitment, analyst):
+    commitment = make_commitment(nature=Nature.ONGOING, deadline=None)
+    services.commitment_update(
+        commitment=commitment, user=analyst, nature=Nature.ONE_OFF, deadline=services.DeadlineInput(within_days=7)
+    )
+    commitment.refresh_from_db()
+    assert commitment.nature == Nature.ONE_OFF
+    assert (commitment.current_deadline.revision, commitment.due_date) == (1, date(2020, 11, 6))
+    assert set(commitment.obligations.values_list("due_at", flat=True)) == {commitment.due_at}
+
+
+@pytest.mark.django_db
+def test_an_update_with_a_refused_deadline_stores_nothing(make_commitment, analyst):
+    commitment = make_commitment(nature=Nature.ONGOING, deadline=None)
+    with pytest.raises(ValidationError) as exc:
+        services.commitment_update(
+            commitment=commitment,
+            user=analyst,
+            title="New title",
+            nature=Nature.ONE_OFF,
+            deadline=services.DeadlineInput(within_days=0),
+        )
+    assert "within_days" in exc.value.message_dict
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.nature, commitment.current_deadline) == (
+        "POW lists to the ICRC",
+        Nature.ONGOING,
+        None,
+    )
+    assert not commitment.deadlines.exists()
+
+
+@pytest.mark.django_db
+def test_an_update_revising_the_deadline_needs_its_reason_and_source(make_commitment, analyst):
+    commitment = make_commitment()
+    extension = services.DeadlineInput(within_days=14)
+    with pytest.raises(ValidationError) as exc:
+        services.commitment_update(commitment=commitment, user=analyst, title="Lists", deadline=extension)
+    assert {"reason", "source_publisher"} <= set(exc.value.message_dict)
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.deadlines.count()) == ("POW lists to the ICRC", 1)
+
+    services.commitment_update(
+        commitment=commitment,
+        user=analyst,
+        reason="Extended at the follow-up meeting.",
+        title="Lists",
+        deadline=extension,
+        source=services.SourceInput(publisher="OSCE Minsk Group", published_on=date(2020, 11, 6)),
+    )
+    commitment.refresh_from_db()
+    assert commitment.title == "Lists"
+    assert (commitment.current_deadline.revision, commitment.current_deadline.reason) == (
+        2,
+        "Extended at the follow-up meeting.",
+    )
+    assert commitment.due_date == date(2020, 11, 13)
