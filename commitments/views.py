@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tracker import roles
-from tracker.api.base import published_only
+from tracker.roles import published_only
 
 from . import services
 from .form_errors import add_service_errors

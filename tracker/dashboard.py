@@ -13,8 +13,8 @@ from commitments.views import page_role
 from parties.models import Party
 
 from . import charts, selectors
-from .api.base import published_only
 from .models import Alert
+from .roles import published_only
 
 ROWS = 50
 CHART_ROWS = 12

@@ -97,3 +97,12 @@ def sync_analysts_group(apps, schema_editor=None) -> None:
         if (p.content_type.app_label, p.codename) in ANALYST_PERMISSIONS
     ]
     group.permissions.set(wanted)
+
+
+def published_only(queryset, request, agreement_path: str):
+    """Partners see published agreements only; analysts and admins see drafts too. Shared
+    by the pages and the API; ``agreement_path`` leads from the queryset's model to its
+    agreement ("agreement__", "obligation__commitment__agreement__", "" for agreements)."""
+    if role_of(request.user) == PARTNER:
+        return queryset.filter(**{f"{agreement_path}published": True})
+    return queryset

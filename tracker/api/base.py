@@ -4,14 +4,14 @@ of published data, and ETags (If-None-Match -> 304; If-Match required on PUT/PAT
 import hashlib
 import json
 
-from django.db.models import QuerySet
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from ..roles import published_only
 from .permissions import PartnersReadAnalystsWrite, is_partner
 
-__all__ = ["PartnersReadAnalystsWrite", "is_partner"]
+__all__ = ["PartnersReadAnalystsWrite", "is_partner", "published_only"]
 
 # A viewset's ``lookup_value_regex`` for database ids: larger ids would overflow the
 # database's integers.
@@ -81,10 +81,3 @@ class PreconditionFailed(exceptions.APIException):
     status_code = 412
     default_detail = "The object changed since you read it: fetch it again and reapply your change."
     default_code = "precondition_failed"
-
-
-def published_only(queryset: QuerySet, request, agreement_path: str) -> QuerySet:
-    """Partners see published agreements only; analysts and admins see drafts too."""
-    if is_partner(request):
-        return queryset.filter(**{f"{agreement_path}published": True})
-    return queryset
