@@ -3,15 +3,17 @@ partners' serializers leave out internal notes and analysts' names."""
 
 from datetime import UTC, datetime
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parties.models import Party
 from tracker.api.base import StrictSerializer
+from tracker.roles import published_only
 
 from ..choices import Category, Confidence, Nature, Status
-from ..models import Agreement, Commitment, Deadline, Obligation, StatusUpdate
+from ..models import Agreement, AgreementRelation, Commitment, Deadline, Obligation, StatusUpdate
 
 
 def party_code_field(**kwargs):
@@ -41,6 +43,13 @@ class SourceSerializer(StrictSerializer):
 class RelationSerializer(serializers.Serializer):
     kind = serializers.CharField()
     agreement = serializers.IntegerField(source="related_agreement_id")
+
+    @staticmethod
+    def prefetch(request) -> Prefetch:
+        """An agreement's relations for this reader: only those to agreements the reader may
+        see, so a partner never learns a draft's id from a published agreement."""
+        relations = published_only(AgreementRelation.objects.all(), request, "related_agreement__")
+        return Prefetch("relations", queryset=relations)
 
 
 class AgreementSerializer(serializers.ModelSerializer):

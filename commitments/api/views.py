@@ -28,6 +28,7 @@ from .serializers import (
     CommitmentUpdateSerializer,
     ObligationCreateSerializer,
     PartySerializer,
+    RelationSerializer,
     StatusUpdateCreateSerializer,
     StatusUpdateSerializer,
     commitments_data,
@@ -111,7 +112,9 @@ class AgreementViewSet(
     pagination_class = CursorByUpdated
 
     def get_queryset(self):
-        queryset = Agreement.objects.prefetch_related("participants__party", "sources", "relations")
+        queryset = Agreement.objects.prefetch_related(
+            "participants__party", "sources", RelationSerializer.prefetch(self.request)
+        )
         return published_only(queryset, self.request, "")
 
     def get_serializer_class(self):
