@@ -1,11 +1,13 @@
 """Rendering of the outbox's messages: subject, plain text and HTML from templates.
 Internal notes are never passed to a template."""
 
+import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -62,6 +64,16 @@ def _due_day(due_at, zone: ZoneInfo) -> str:
     return f"{due_day(due_at, zone):%-d %b %Y}" if due_at else ""
 
 
+# Any run of whitespace (CR, LF, tab, U+2028 ...) or other control characters.
+UNSAFE_IN_HEADER = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str) -> str:
+    """A header value that no stored title or name can break: a CR/LF would otherwise let
+    text inject headers (Django refuses it with BadHeaderError)."""
+    return UNSAFE_IN_HEADER.sub(" ", text).strip()
+
+
 def alert_subject(context: dict) -> str:
     title, party = context["commitment"].title, context["party"]
     kind = context["alert"].kind
@@ -96,14 +108,15 @@ def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
             subject = alert_subject(context)
             template = "alert"
         else:
-            context["groups"] = digest_groups(message.digest_alert_ids)
+            # Only what the recipient may read now, whatever the digest held when queued.
+            context["groups"] = digest_groups(message.digest_alert_ids, message.recipient.readable_alerts())
             context["count"] = sum(len(items) for _, items in context["groups"])
             context["digest_date"] = message.digest_date
             subject = f"Daily digest: {context['count']} alert(s), {message.digest_date:%-d %b %Y}"
             template = "digest"
     text, html = _render(template, context)
     email = EmailMultiAlternatives(
-        subject=subject,
+        subject=one_line(subject),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient.email],
@@ -113,9 +126,10 @@ def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
     return email
 
 
-def digest_groups(alert_ids: list[int]) -> list[tuple]:
-    """The digest's alerts grouped by agreement, each group sorted by due moment."""
-    alerts = Alert.objects.filter(pk__in=alert_ids).select_related(
+def digest_groups(alert_ids: list[int], readable: Q) -> list[tuple]:
+    """The digest's alerts that pass ``readable``, grouped by agreement, each group sorted
+    by due moment."""
+    alerts = Alert.objects.filter(readable, pk__in=alert_ids).select_related(
         "obligation__commitment__agreement", "obligation__party", "status_update"
     )
     groups: dict = defaultdict(list)

@@ -1,8 +1,10 @@
 from django import forms
 
+from commitments.models import Agreement
 from commitments.rules import iana_zones
 
 from .models import Subscription
+from .roles import readable_agreements
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -23,3 +25,9 @@ class SubscriptionForm(forms.ModelForm):
             "digest_hour",
             "timezone",
         ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only agreements the user may hear about: a draft's id posted by hand is refused
+        # as an invalid choice.
+        self.fields["agreement"].queryset = Agreement.objects.filter(readable_agreements(user))

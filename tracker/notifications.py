@@ -8,6 +8,7 @@ one SMTP connection. See docs/email.md for the guarantees and the one duplicate 
 import logging
 import smtplib
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "tracker.recipient.confirm"
 UNSUBSCRIBE_SALT = "tracker.subscription.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=14)
+SUBJECT_MAX_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 OUTBOX_FIELDS = ["kind", "recipient", "subscription", "alert", "status", "attempts", "next_attempt_at", "created_at"]
 
 
@@ -160,22 +162,26 @@ def subscription_resubscribe(*, token: str) -> Subscription:
 
 
 def _deliverable_subscriptions(delivery: str):
-    return Subscription.objects.filter(
-        delivery=delivery,
-        unsubscribed_at__isnull=True,
-        recipient__confirmed_at__isnull=False,
-        recipient__bounced_at__isnull=True,
+    return (
+        Subscription.objects.filter(
+            delivery=delivery,
+            unsubscribed_at__isnull=True,
+            recipient__confirmed_at__isnull=False,
+            recipient__bounced_at__isnull=True,
+        )
+        .select_related("recipient__user")
+        .prefetch_related("recipient__user__groups")  # each recipient's role, in one query
     )
 
 
 def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
     """Queue one message per (alert in ``alerts``, immediate subscription that asks for
-    it). One INSERT ... SELECT per subscription: the count grows with subscriptions, never
-    with obligations."""
+    it and whose recipient may read it). One INSERT ... SELECT per subscription: the count
+    grows with subscriptions, never with obligations."""
     now = timezone.now()
     queued = 0
     for subscription in _deliverable_subscriptions(Delivery.IMMEDIATE):
-        rows = alerts.filter(subscription.alert_filter()).annotate(
+        rows = alerts.filter(subscription.alert_filter(), subscription.recipient.readable_alerts()).annotate(
             m_kind=Value(MessageKind.ALERT, output_field=CharField()),
             m_recipient=Value(subscription.recipient_id, output_field=IntegerField()),
             m_subscription=Value(subscription.pk, output_field=IntegerField()),
@@ -199,7 +205,7 @@ def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
 
 def digests_queue(*, now: datetime | None = None) -> int:
     """Queue today's digest for every digest subscription whose local hour has come: the
-    alerts it asks for since its last digest. At most one digest per subscription and
+    alerts it asks for, and its recipient may read, since its last digest. At most one digest per subscription and
     local day (a unique constraint); a day without alerts sends nothing."""
     now = now or timezone.now()
     queued = 0
@@ -214,7 +220,12 @@ def digests_queue(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             since = subscription.last_digest_at or subscription.created_at
             alert_ids = list(
-                Alert.objects.filter(subscription.alert_filter(), raised_at__gt=since, raised_at__lte=now)
+                Alert.objects.filter(
+                    subscription.alert_filter(),
+                    subscription.recipient.readable_alerts(),
+                    raised_at__gt=since,
+                    raised_at__lte=now,
+                )
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
@@ -267,23 +278,40 @@ def _claim(batch_size: int, now: datetime) -> list[OutboundEmail]:
     return list(
         OutboundEmail.objects.filter(claim_token=token, status=OutboxStatus.SENDING)
         .select_related(
-            "recipient",
+            "recipient__user",
             "subscription__agreement",
             "subscription__party",
             "alert__obligation__commitment__agreement",
             "alert__obligation__party",
             "alert__status_update",
         )
+        .prefetch_related("recipient__user__groups")
         .order_by("pk")
     )
 
 
+STALE_ERROR = "the sender stopped while sending it"
+
+
 def _release_stale(now: datetime) -> None:
     """Rows claimed by a sender that died mid-batch go back to the queue. A message whose
-    SMTP transaction completed just before the death is sent again: the one window."""
-    stale = now - timedelta(seconds=settings.TRACKER_OUTBOX_CLAIM_TIMEOUT)
-    OutboundEmail.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stale).update(
-        status=OutboxStatus.PENDING, claim_token=None
+    SMTP transaction completed just before the death is sent again: the one window.
+
+    The death counts as an attempt and the row goes behind the rows due now, so a message
+    that kills its sender every time is not claimed first for ever: it ends failed after
+    OUTBOX_MAX_ATTEMPTS, like any other message that keeps failing."""
+    stale = OutboundEmail.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - timedelta(seconds=settings.TRACKER_OUTBOX_CLAIM_TIMEOUT)
+    )
+    last = stale.filter(attempts__gte=settings.TRACKER_OUTBOX_MAX_ATTEMPTS - 1)
+    if last.update(status=OutboxStatus.FAILED, attempts=F("attempts") + 1, last_error=STALE_ERROR, claim_token=None):
+        logger.error("giving up on outbound emails whose sender stopped %d times", settings.TRACKER_OUTBOX_MAX_ATTEMPTS)
+    stale.update(
+        status=OutboxStatus.PENDING,
+        attempts=F("attempts") + 1,
+        last_error=STALE_ERROR,
+        next_attempt_at=now,
+        claim_token=None,
     )
 
 
@@ -330,30 +358,80 @@ def _smtp_refused(
         _retry_later(message, f"{code} {error}", now, result)
 
 
-def _should_cancel(message: OutboundEmail) -> bool:
+def _fail(message: OutboundEmail, error: str, result: SendResult) -> None:
+    """This message can never be sent as it is: failed at once, with the reason, for the
+    admin to see (and retry once the data is fixed); the batch goes on."""
+    _mark(message, status=OutboxStatus.FAILED, attempts=message.attempts + 1, last_error=error, claim_token=None)
+    logger.error("outbound email %s failed: %s", message.pk, error)
+    result.failed += 1
+
+
+def _alert_ids(message: OutboundEmail) -> list[int] | None:
+    """The alerts an alert or digest message is about; None for a confirmation, or for a
+    digest whose stored list is not one of ids (that one fails when it is built)."""
+    if message.kind == MessageKind.ALERT:
+        return [message.alert_id]
+    ids = message.digest_alert_ids
+    if message.kind == MessageKind.DIGEST and isinstance(ids, list) and all(isinstance(i, int) for i in ids):
+        return ids
+    return None
+
+
+def _readable_now(messages: list[OutboundEmail]) -> dict[int, list[int]]:
+    """For each alert and digest of the batch, the alerts in it that its recipient may read
+    at sending time: an agreement may have been unpublished, or a user may have lost the
+    analyst role, since it was queued. One query per distinct rule, not per message."""
+    about = {m.pk: (m.recipient.readable_alerts(), ids) for m in messages if (ids := _alert_ids(m)) is not None}
+    wanted: dict = defaultdict(set)
+    for rule, ids in about.values():
+        wanted[rule].update(ids)
+    readable = {
+        rule: set(Alert.objects.filter(rule, pk__in=ids).values_list("pk", flat=True)) for rule, ids in wanted.items()
+    }
+    return {pk: [i for i in ids if i in readable[rule]] for pk, (rule, ids) in about.items()}
+
+
+def _cancel_reason(message: OutboundEmail, readable: dict[int, list[int]]) -> str:
+    """Why this message must not be sent any more ("" when it may be)."""
     recipient = message.recipient
     if message.kind == MessageKind.CONFIRMATION:
         # Only to an address neither confirmed yet nor rejected by SMTP.
-        return recipient.bounced_at is not None or recipient.confirmed_at is not None
-    return not recipient.deliverable or (message.subscription is not None and not message.subscription.active)
+        if recipient.bounced_at is not None:
+            return "the address was rejected by SMTP"
+        return "the address is confirmed already" if recipient.confirmed_at is not None else ""
+    if not recipient.deliverable:
+        return "the address is not confirmed, or was rejected by SMTP"
+    if message.subscription is not None and not message.subscription.active:
+        return "unsubscribed"
+    if message.pk in readable and not readable[message.pk]:
+        if message.kind == MessageKind.DIGEST:
+            return "nothing in this digest that the recipient may read"
+        return "the recipient may not read this agreement (a draft)"
+    return ""
 
 
 def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -> SendResult:
-    """Send one batch of due messages over one SMTP connection."""
+    """Send one batch of due messages over one SMTP connection. Each message ends sent,
+    retried later, failed or cancelled on its own: none holds up the others."""
     now = now or timezone.now()
     result = SendResult()
     _release_stale(now)
     messages = _claim(batch_size or settings.TRACKER_OUTBOX_BATCH, now)
     if not messages:
         return result
+    readable = _readable_now(messages)
     connection = get_connection(fail_silently=False)
     opened = False
     for message in messages:
-        if _should_cancel(message):
-            _mark(message, status=OutboxStatus.CANCELLED, claim_token=None)
+        if reason := _cancel_reason(message, readable):
+            _mark(message, status=OutboxStatus.CANCELLED, last_error=reason, claim_token=None)
             result.cancelled += 1
             continue
-        email = render_message(message)
+        try:
+            email = render_message(message)
+        except Exception as exc:  # a template error, a missing object, data that makes no sense
+            _fail(message, f"cannot build the message: {type(exc).__name__}: {exc}", result)
+            continue
         try:
             if not opened:
                 connection.open()
@@ -374,8 +452,21 @@ def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -
             _retry_later(message, f"{type(exc).__name__}: {exc}", now, result)
             connection.close()
             opened = False
+        except Exception as exc:
+            # The backend builds the MIME message only now: a header it refuses (BadHeaderError,
+            # e.g. a CR/LF in a stored address) or an address it cannot encode is this
+            # message's alone. Reconnect for the next one, in case it broke off mid-transaction.
+            _fail(message, f"cannot build the message: {type(exc).__name__}: {exc}", result)
+            connection.close()
+            opened = False
         else:
-            _mark(message, status=OutboxStatus.SENT, sent_at=timezone.now(), subject=email.subject, claim_token=None)
+            _mark(
+                message,
+                status=OutboxStatus.SENT,
+                sent_at=timezone.now(),
+                subject=email.subject[:SUBJECT_MAX_LENGTH],
+                claim_token=None,
+            )
             result.sent += 1
     if opened:
         connection.close()

@@ -2,6 +2,8 @@
 and evidence are never lost. Migrations create the group and keep it in step with
 ANALYST_PERMISSIONS (each migration that adds models calls sync_analysts_group again)."""
 
+from django.db.models import Q
+
 ANALYSTS = "analysts"
 # Partner organisations read published data through the API; no admin permission at all.
 PARTNERS = "partners"
@@ -16,7 +18,8 @@ def role_of(user) -> str | None:
     if user.is_superuser:
         return ADMIN
     if not hasattr(user, "_tracker_groups"):
-        user._tracker_groups = set(user.groups.values_list("name", flat=True))
+        # .all() rather than a query of its own: the outbox prefetches a batch's groups.
+        user._tracker_groups = {group.name for group in user.groups.all()}
     if ANALYSTS in user._tracker_groups:
         return ANALYST
     if PARTNERS in user._tracker_groups:
@@ -106,3 +109,13 @@ def published_only(queryset, request, agreement_path: str):
     if role_of(request.user) == PARTNER:
         return queryset.filter(**{f"{agreement_path}published": True})
     return queryset
+
+
+def readable_agreements(user, agreement_path: str = "") -> Q:
+    """What ``user`` may hear about by email and choose on /alerts/: analysts and admins
+    read drafts; partners, users with no role and addresses with no login (``user`` None)
+    read published agreements only. ``agreement_path`` as for published_only. The one
+    place of the rule for email: queueing, digests, sending and the /alerts/ form."""
+    if role_of(user) in (ADMIN, ANALYST):
+        return Q()
+    return Q(**{f"{agreement_path}published": True})

@@ -55,7 +55,7 @@ def resubscribe(request, token: str):
 @require_http_methods(["GET", "POST"])
 def subscriptions(request):
     own = Subscription.objects.filter(recipient__user=request.user).select_related("recipient", "agreement", "party")
-    form = SubscriptionForm(request.POST or None)
+    form = SubscriptionForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not request.user.email:
             form.add_error(None, "Your account has no email address; ask an administrator to add one.")
@@ -75,4 +75,6 @@ def subscriptions(request):
                 messages.success(request, "Subscribed. A new address gets a confirmation email first.")
                 return redirect("tracker:subscriptions")
     rows = [(s, notifications.unsubscribe_token(s)) for s in own.order_by("-created_at")]
-    return render(request, "tracker/subscriptions.html", {"form": form, "rows": rows})
+    # A POST that gets here was refused: its errors are on the form.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tracker/subscriptions.html", {"form": form, "rows": rows}, status=status)

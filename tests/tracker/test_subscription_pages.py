@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from tests.factories import AgreementFactory, UserFactory
 from tracker import notifications
 from tracker.choices import OutboxStatus
 from tracker.models import OutboundEmail, Subscription
@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_logged_in_user_subscribes_on_their_page_and_gets_a_confirmation(client, geneva):
+    geneva.published = True  # a user with no role chooses among published agreements
+    geneva.save()
     user = UserFactory(username="reader", email="Reader@Partner.example")
     client.force_login(user)
     assert client.get("/alerts/").status_code == 200
@@ -38,7 +40,7 @@ def test_a_logged_in_user_subscribes_on_their_page_and_gets_a_confirmation(clien
 def test_the_page_shows_errors_next_to_the_field_and_keeps_the_input(client, db):
     client.force_login(UserFactory(username="reader", email="reader@partner.example"))
     response = client.post("/alerts/", {"delivery": "digest", "digest_hour": 30, "timezone": "UTC"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "digest_hour" in form.errors
     assert "on_overdue" in form.errors  # no kind chosen
@@ -90,3 +92,32 @@ def test_the_page_makes_as_many_queries_for_1_and_10_subscriptions(client, genev
         notifications.subscription_create(email=user.email, user=user, agreement=geneva, party=armenia)
     assert Subscription.objects.filter(recipient__user=user).count() == 10
     assert queries() == one
+
+
+def agreement_choices(response) -> set[str]:
+    return {str(a) for a in response.context["form"].fields["agreement"].queryset}
+
+
+def test_a_partner_chooses_among_published_agreements_only_and_a_posted_draft_is_refused(client, partner, geneva):
+    truce = AgreementFactory(title="Published truce", published=True)
+    partner.email = "partner@partner.example"
+    partner.save()
+    client.force_login(partner)
+    page = client.get("/alerts/")
+    assert agreement_choices(page) == {str(truce)}
+    assert "Geneva statement" not in page.text
+    response = client.post(
+        "/alerts/", {"agreement": geneva.pk, "on_overdue": "on", "digest_hour": 8, "timezone": "UTC"}
+    )
+    assert response.status_code == 400
+    assert "agreement" in response.context["form"].errors
+    assert "Select a valid choice" in response.context["form"].errors["agreement"][0]
+    assert not Subscription.objects.exists()
+
+
+def test_a_user_with_no_role_chooses_among_published_agreements_and_an_analyst_among_all(client, analyst, geneva):
+    truce = AgreementFactory(title="Published truce", published=True)
+    client.force_login(UserFactory(username="no-role", email="reader@partner.example"))
+    assert agreement_choices(client.get("/alerts/")) == {str(truce)}
+    client.force_login(analyst)
+    assert agreement_choices(client.get("/alerts/")) == {str(truce), str(geneva)}

@@ -8,6 +8,7 @@ from commitments.choices import Category
 from commitments.rules import iana_zones
 
 from ..choices import AlertKind, Delivery, MessageKind, OutboxStatus
+from ..roles import readable_agreements
 
 
 class Recipient(models.Model):
@@ -37,6 +38,11 @@ class Recipient(models.Model):
     @property
     def deliverable(self) -> bool:
         return self.confirmed_at is not None and self.bounced_at is None
+
+    def readable_alerts(self) -> Q:
+        """The alerts this address may be told about (its user's role; no login: published
+        agreements only). Applied when a message is queued and again when it is sent."""
+        return readable_agreements(self.user, "obligation__commitment__agreement__")
 
 
 class Subscription(models.Model):
@@ -110,7 +116,8 @@ class Subscription(models.Model):
         return [kind for kind, on in wanted.items() if on]
 
     def alert_filter(self) -> Q:
-        """The alerts this subscription asks for: the one place of the matching rule."""
+        """The alerts this subscription asks for: the one place of the matching rule. What
+        its recipient may read is applied on top (Recipient.readable_alerts)."""
         q = Q(kind__in=self.kinds())
         if self.agreement_id:
             q &= Q(obligation__commitment__agreement_id=self.agreement_id)
