@@ -51,8 +51,11 @@ def build(n_subscribers: int, n_alerts: int) -> int:
     Alert.objects.all().delete()
     Obligation.objects.filter(commitment__agreement__title="Email benchmark").delete()
     Commitment.objects.filter(agreement__title="Email benchmark").delete()
-    agreement, _ = Agreement.objects.get_or_create(
-        title="Email benchmark", signed_on=date(2020, 1, 1), defaults={"kind": "protocol", "timezone": "UTC"}
+    # Published: the subscribers are addresses with no login, who hear about published agreements only.
+    agreement, _ = Agreement.objects.update_or_create(
+        title="Email benchmark",
+        signed_on=date(2020, 1, 1),
+        defaults={"kind": "protocol", "timezone": "UTC", "published": True},
     )
     party, _ = Party.objects.get_or_create(
         code="bench-mail", defaults={"name": "Benchmark party", "kind": "international_organisation"}

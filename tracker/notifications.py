@@ -205,8 +205,9 @@ def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
 
 def digests_queue(*, now: datetime | None = None) -> int:
     """Queue today's digest for every digest subscription whose local hour has come: the
-    alerts it asks for, and its recipient may read, since its last digest. At most one digest per subscription and
-    local day (a unique constraint); a day without alerts sends nothing."""
+    alerts it asks for, and its recipient may read, since its last digest. At most one
+    digest per subscription and local day (a unique constraint); a day without alerts
+    sends nothing."""
     now = now or timezone.now()
     queued = 0
     for subscription in _deliverable_subscriptions(Delivery.DIGEST):

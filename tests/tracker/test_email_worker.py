@@ -86,3 +86,36 @@ def test_smtp_down_then_back_and_a_rejected_address_through_the_worker(celery_wo
         OutboxStatus.FAILED
     }
     assert Recipient.objects.get(email="gone@partner.example").bounced_at is not None
+
+
+def test_a_crlf_title_and_an_unbuildable_address_do_not_hold_up_the_worker(celery_worker, smtp_server, client, analyst):
+    from datetime import date
+
+    from commitments.services import SourceInput, status_update_record
+    from tests.tracker.test_email_failures import BROKEN_ADDRESS, POISONED_TITLE, SAFE_TITLE
+
+    confirm_through_the_worker(client, smtp_server, category="prisoners")
+    broken = notifications.subscription_create(email="broken@partner.example", category="prisoners")
+    notifications.recipient_confirm(token=notifications.confirmation_token(broken.recipient))
+    Recipient.objects.filter(pk=broken.recipient_id).update(email=BROKEN_ADDRESS)
+    load_demo()  # the sweep's overdue alerts, sent by the worker
+    assert wait_for(lambda: broker_drained(celery_worker))
+    lists = Commitment.objects.get(category="prisoners")
+    Commitment.objects.filter(pk=lists.pk).update(title=POISONED_TITLE)  # stored before input validation
+
+    status_update_record(
+        commitment=lists,
+        status="in_progress",
+        effective_on=date(2020, 11, 8),
+        summary="Lists being compiled.",
+        sources=[SourceInput(publisher="ICRC", published_on=date(2020, 11, 8))],
+        user=analyst,
+    )  # queues the sender on commit
+    expected = {f"Status changed: {SAFE_TITLE}, {party}: In progress" for party in ("Armenia", "Azerbaijan")}
+    assert wait_for(lambda: expected <= set(subjects(smtp_server)))
+    assert wait_for(lambda: broker_drained(celery_worker))
+    assert subjects(smtp_server).count("Overdue: POW lists to the ICRC, Azerbaijan, due 6 Nov 2020") == 1
+    unbuildable = OutboundEmail.objects.filter(recipient_id=broken.recipient_id, kind="alert")
+    assert unbuildable.count() == 4
+    assert set(unbuildable.values_list("status", flat=True)) == {OutboxStatus.FAILED}
+    assert not OutboundEmail.objects.filter(status__in=[OutboxStatus.SENDING, OutboxStatus.PENDING]).exists()

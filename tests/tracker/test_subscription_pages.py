@@ -112,6 +112,7 @@ def test_a_partner_chooses_among_published_agreements_only_and_a_posted_draft_is
     assert response.status_code == 400
     assert "agreement" in response.context["form"].errors
     assert "Select a valid choice" in response.context["form"].errors["agreement"][0]
+    assert "Select a valid choice" in response.text  # shown next to the field
     assert not Subscription.objects.exists()
 
 
