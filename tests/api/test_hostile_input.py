@@ -98,6 +98,8 @@ COMMITMENT_CASES = [
     ({"nature": "conditional", "condition": "x" * 2_001}, "condition"),
     ({"parties": ["A\x00B"]}, "parties"),
     ({"parties": ["\ud800"]}, "parties"),
+    ({"category": "\ud800"}, "category"),  # the choice error quoted it: a 500 rendering the 400
+    ({"\ud800": 1}, "non_field_errors"),
     ({"recipients": ["icrc\x00"]}, "recipients"),
     ({"deadline": {"kind": "relative", "days": 3651}}, "deadline"),
 ]
