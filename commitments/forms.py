@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 
 from parties.models import Party
 from tracker.admin_history import ChangeReasonForm
+from utilities.fields import form_field
 
-from . import services
+from . import rules, services
 from .form_errors import add_service_errors
-from .models import Commitment, StatusUpdate
+from .models import Commitment, Deadline, StatusUpdate
 
 DEADLINE_FIELDS = ("due_on", "within_days", "after_commitment")
 
@@ -23,17 +24,21 @@ class CommitmentForm(ChangeReasonForm):
         help_text="Each bound party gets its own obligation and status. Add more later below.",
     )
     due_on = forms.DateField(label="Due on", required=False, widget=AdminDateWidget)
-    within_days = forms.IntegerField(label="Within days", required=False)
+    within_days = forms.IntegerField(
+        label="Within days", required=False, min_value=1, max_value=rules.LONGEST_DEADLINE_DAYS
+    )
     after_commitment = forms.ModelChoiceField(
         queryset=Commitment.objects.select_related("agreement"),
         required=False,
         label="After fulfilment of",
         help_text="Leave empty to count the days from the agreement's date.",
     )
-    reason = forms.CharField(label="Reason for the deadline change", required=False, widget=forms.Textarea)
-    source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
-    source_publisher = forms.CharField(label="Source publisher", required=False)
-    source_published_on = forms.DateField(label="Source publication date", required=False, widget=AdminDateWidget)
+    reason = form_field(Deadline, "reason", label="Reason for the deadline change")
+    source_url = form_field(Deadline, "source_url", label="Source URL", assume_scheme="https")
+    source_publisher = form_field(Deadline, "source_publisher", label="Source publisher")
+    source_published_on = form_field(
+        Deadline, "source_published_on", label="Source publication date", widget=AdminDateWidget
+    )
 
     class Meta:
         model = Commitment

@@ -1,24 +1,30 @@
 """Forms of the analysts' pages. They validate through the services, like the admin
-and the API."""
+and the API, and take their fields' limits from the models."""
 
 from django import forms
 
+from utilities.fields import form_field
+
+from . import rules
 from .choices import Confidence, Status
+from .models import Deadline, StatusUpdate, StatusUpdateSource
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class StatusUpdatePageForm(forms.Form):
     party = forms.ChoiceField(label="Party", help_text="Which bound party; or all of them.")
     status = forms.ChoiceField(label="New status", choices=Status.choices)
-    effective_on = forms.DateField(label="Effective date", widget=forms.DateInput(attrs={"type": "date"}))
-    summary = forms.CharField(label="Public summary", widget=forms.Textarea(attrs={"rows": 3}))
+    effective_on = form_field(StatusUpdate, "effective_on", label="Effective date", widget=DATE_INPUT)
+    summary = form_field(StatusUpdate, "summary", label="Public summary", widget=forms.Textarea(attrs={"rows": 3}))
     confidence = forms.ChoiceField(label="Confidence", choices=Confidence.choices, initial=Confidence.MEDIUM)
-    source_publisher = forms.CharField(label="Source: publisher", max_length=200)
-    source_url = forms.URLField(label="Source: URL", required=False, assume_scheme="https")
-    source_published_on = forms.DateField(
-        label="Source: publication date", widget=forms.DateInput(attrs={"type": "date"})
+    source_publisher = form_field(StatusUpdateSource, "publisher", label="Source: publisher")
+    source_url = form_field(StatusUpdateSource, "url", label="Source: URL", assume_scheme="https")
+    source_published_on = form_field(
+        StatusUpdateSource, "published_on", label="Source: publication date", widget=DATE_INPUT
     )
-    internal_note = forms.CharField(
-        label="Internal note (analysts only)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    internal_note = form_field(
+        StatusUpdate, "internal_note", label="Internal note (analysts only)", widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, obligations, **kwargs):
@@ -33,13 +39,15 @@ class ExtensionPageForm(forms.Form):
     """Shown on the same page as StatusUpdatePageForm, whose fields have the same names:
     ids of its own, so that each label points at its own form's field."""
 
-    due_on = forms.DateField(label="New due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    within_days = forms.IntegerField(label="Or: within days of the agreement", required=False)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
-    source_publisher = forms.CharField(label="Source: publisher", max_length=200)
-    source_url = forms.URLField(label="Source: URL", required=False, assume_scheme="https")
-    source_published_on = forms.DateField(
-        label="Source: publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    due_on = forms.DateField(label="New due date", required=False, widget=DATE_INPUT)
+    within_days = forms.IntegerField(
+        label="Or: within days of the agreement", required=False, min_value=1, max_value=rules.LONGEST_DEADLINE_DAYS
+    )
+    reason = form_field(Deadline, "reason", label="Reason", required=True, widget=forms.Textarea(attrs={"rows": 2}))
+    source_publisher = form_field(Deadline, "source_publisher", label="Source: publisher", required=True)
+    source_url = form_field(Deadline, "source_url", label="Source: URL", assume_scheme="https")
+    source_published_on = form_field(
+        Deadline, "source_published_on", label="Source: publication date", widget=DATE_INPUT
     )
 
     def __init__(self, *args, **kwargs):

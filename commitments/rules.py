@@ -1,4 +1,5 @@
-"""Pure rules of the domain, in one place: the status roll-up and the due moment.
+"""Pure rules of the domain, in one place: the status roll-up, the due moment, and the
+dates and time zones accepted.
 
 No database access here, so every rule is tested directly and reused by the services,
 the admin, the API and the deadline engine.
@@ -8,6 +9,9 @@ import functools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .choices import Status
 
@@ -41,15 +45,65 @@ def rollup_status(statuses: Iterable[str]) -> str:
     return Status.IN_PROGRESS
 
 
+# Venue zones are the tz database's geographic zones ("Area/Location"), plus UTC. Left
+# out: "localtime", "Factory", "posixrules" and other files that are no zone; the
+# legacy aliases (US/Eastern, EST5EDT, GB, Zulu); and Etc/GMT+N, whose sign is inverted
+# (Etc/GMT+5 is five hours *behind* UTC) and which no venue has.
+GEOGRAPHIC_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+)
+
+
 @functools.cache
 def iana_zones() -> frozenset[str]:
-    """The IANA time zone names, read once: ``available_timezones()`` scans the disk."""
-    return frozenset(available_timezones())
+    """The time zone names a venue (or a subscriber) can have, read once:
+    ``available_timezones()`` scans the disk."""
+    return frozenset(
+        name for name in available_timezones() if name == "UTC" or name.split("/", 1)[0] in GEOGRAPHIC_AREAS
+    )
 
 
-# A deadline falls within a century of what it counts from: far beyond any real pledge,
-# and well inside the dates Python and the databases can hold.
-LONGEST_DEADLINE_DAYS = 36_525
+def validate_time_zone(name: str) -> None:
+    if name not in iana_zones():
+        raise ValidationError(
+            "'%(name)s' is not a time zone a place has: give an IANA name such as Europe/Zurich, or UTC.",
+            code="invalid_time_zone",
+            params={"name": name},
+        )
+
+
+# Dates people type (an agreement's, an effective date, a publication date) fall in a
+# window real agreements need: far-off years are typos, and they overflow the due moments
+# counted from them and stretch the dashboard's timeline.
+EARLIEST_DATE = date(1900, 1, 1)
+YEARS_AHEAD = 20
+
+
+def date_window() -> tuple[date, date]:
+    """The first and last day accepted today (UTC)."""
+    today = timezone.now().date()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return EARLIEST_DATE, latest
+
+
+def validate_date_window(value: date) -> None:
+    earliest, latest = date_window()
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            "Give a date from %(earliest)s to %(latest)s (%(years)d years from today).",
+            code="out_of_window",
+            params={"earliest": f"{earliest:%-d %b %Y}", "latest": f"{latest:%-d %b %Y}", "years": YEARS_AHEAD},
+        )
+
+
+# A deadline falls within ten years of what it counts from: real ceasefire deadlines are
+# days to a few years, and ten years after an agreement dated at the end of the date
+# window is still a date Python and the databases hold. The API, the pages, the admin and
+# the model all take this one limit.
+LONGEST_DEADLINE_DAYS = 3650
 
 
 def due_date_after(anchor: date, days: int) -> date:

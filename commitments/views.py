@@ -25,8 +25,13 @@ def page_role(request) -> str:
     return role
 
 
-# The page forms have one source: errors of the service's list of sources go next to it.
-SOURCE_ERRORS = {"sources": "source_publisher"}
+# The page forms have one source: errors of the service's list of sources go next to its
+# fields, the list's own (none given) next to the publisher.
+SOURCE_ERRORS = {
+    "sources[0].url": "source_url",
+    "sources[0].published_on": "source_published_on",
+    "sources": "source_publisher",
+}
 
 
 def _obligations(commitment) -> list:

@@ -1,6 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from utilities.fields import MultiLineTextField, OneLineTextField
+
 from .choices import PartyKind
 from .validators import normalise_party_code, validate_party_code
 
@@ -8,16 +10,16 @@ from .validators import normalise_party_code, validate_party_code
 class Party(models.Model):
     """A state, armed group or organisation that makes, mediates or receives commitments."""
 
-    code = models.CharField(
+    code = OneLineTextField(
         verbose_name="code",
         max_length=40,
         unique=True,
         help_text="ISO 3166-1 alpha-3 for a state (ARM); a short slug otherwise (icrc).",
     )
-    name = models.CharField(verbose_name="name", max_length=200)
-    short_name = models.CharField(verbose_name="short name", max_length=60, blank=True)
+    name = OneLineTextField(verbose_name="name", max_length=200)
+    short_name = OneLineTextField(verbose_name="short name", max_length=60, blank=True)
     kind = models.CharField(verbose_name="kind", max_length=32, choices=PartyKind.choices)
-    description = models.TextField(verbose_name="description", blank=True)
+    description = MultiLineTextField(verbose_name="description", max_length=5_000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

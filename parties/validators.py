@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from .choices import PartyKind
 
 SLUG_CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+# Every code that can exist, in either case: a URL or a body naming anything else names
+# no party, and is answered so before it reaches the database (which refuses a NUL).
+ANY_CODE = r"[A-Za-z][A-Za-z0-9-]{1,39}"
 
 
 def normalise_party_code(kind: str, code: str) -> str:

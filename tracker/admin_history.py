@@ -5,12 +5,15 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.validators import validate_one_line_text
+
 
 class ChangeReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
         max_length=500,
+        validators=[validate_one_line_text],
         help_text="Recorded in the history with your name and the time (e.g. 'typo in the text').",
     )
 

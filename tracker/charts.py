@@ -102,9 +102,14 @@ BUCKET_TITLES = {"day": "day", "week": "week (from Monday)", "month": "month", "
 def deadline_timeline(timeline: Timeline) -> Chart:
     """Due moments on a time axis: obligations falling due per calendar bucket, stacked by
     status. Empty buckets are kept, so the axis is linear in time."""
-    title = f"Obligations falling due per {BUCKET_TITLES[timeline.unit]} (UTC)"
     statuses = _statuses(set(timeline.counts))
-    labels = [date_format(bucket, BUCKET_LABELS[timeline.unit]) for bucket in timeline.buckets]
+    if timeline.years > 1:  # 2020 to 2029; there is no year 0, so the first may be 1 to 9
+        title = f"Obligations falling due per {timeline.years} years (UTC)"
+        ends = [bucket.year - bucket.year % timeline.years + timeline.years - 1 for bucket in timeline.buckets]
+        labels = [f"{bucket.year}\u2013{end}" for bucket, end in zip(timeline.buckets, ends, strict=True)]
+    else:
+        title = f"Obligations falling due per {BUCKET_TITLES[timeline.unit]} (UTC)"
+        labels = [date_format(bucket, BUCKET_LABELS[timeline.unit]) for bucket in timeline.buckets]
     chart = pygal.StackedBar(
         **_options(statuses, height=380),
         x_labels=labels,

@@ -80,15 +80,21 @@ class Timeline:
     unit: str  # "day", "week", "month" or "year"
     buckets: list[date]  # every bucket from the first due moment to the last, empty ones too
     counts: dict[str, list[int]]  # status -> obligations due in each bucket
+    years: int = 1  # with unit "year": the years each bucket spans
 
 
 TIMELINE_UNITS = (("day", 62), ("week", 366), ("month", 6 * 366))  # (unit, longest span in days), then years
 TIMELINE_MIN_DAYS = 14
+# However far apart the due moments (dates are bounded at input, but data older than the
+# bounds and relative deadlines can lie far out), the chart has at most this many bars:
+# the years per bar grow from 1 to 2, 5, 10, 20, 50, ... (a year-1 typo made 2,200 bars).
+TIMELINE_MAX_BUCKETS = 80
+YEAR_STEPS = tuple(base * 10**power for power in range(5) for base in (1, 2, 5))
 
 
 def due_timeline(obligations: QuerySet[Obligation]) -> Timeline:
     """Due moments of ``obligations`` counted per status in calendar buckets (UTC), the bucket
-    size chosen so that the whole span fits in at most about 70 bars."""
+    size chosen so that the whole span fits in at most TIMELINE_MAX_BUCKETS bars."""
     # Grouped by the moment itself and bucketed here: a date function per row is a Python
     # callback on SQLite, several times slower than this on 20,000 obligations.
     rows = [
@@ -103,26 +109,31 @@ def due_timeline(obligations: QuerySet[Obligation]) -> Timeline:
     first, last = min(row[0] for row in rows), max(row[0] for row in rows)
     days = (last - first).days
     unit = next((name for name, longest in TIMELINE_UNITS if days <= longest), "year")
+    years = 1
     if unit == "day" and days < TIMELINE_MIN_DAYS:  # a few days either side, so one bar is not the whole axis
         first -= timedelta(days=(TIMELINE_MIN_DAYS - days) // 2)
         last = first + timedelta(days=TIMELINE_MIN_DAYS)
-    buckets = _calendar(unit, first, last)
+    if unit == "year":
+        years = next(step for step in YEAR_STEPS if last.year // step - first.year // step < TIMELINE_MAX_BUCKETS)
+    buckets = _calendar(unit, first, last, years)
     index = {bucket: i for i, bucket in enumerate(buckets)}
     counts: dict[str, list[int]] = {}
     for day, status, n in rows:
-        counts.setdefault(status, [0] * len(buckets))[index[_bucket_start(unit, day)]] += n
-    return Timeline(unit=unit, buckets=buckets, counts=counts)
+        counts.setdefault(status, [0] * len(buckets))[index[_bucket_start(unit, day, years)]] += n
+    return Timeline(unit=unit, buckets=buckets, counts=counts, years=years)
 
 
-def _bucket_start(unit: str, day: date) -> date:
+def _bucket_start(unit: str, day: date, years: int = 1) -> date:
     if unit == "day":
         return day
     if unit == "week":
         return day - timedelta(days=day.weekday())
-    return day.replace(day=1) if unit == "month" else date(day.year, 1, 1)
+    if unit == "month":
+        return day.replace(day=1)
+    return date(max(1, day.year - day.year % years), 1, 1)  # there is no year 0
 
 
-def _calendar(unit: str, first: date, last: date) -> list[date]:
+def _calendar(unit: str, first: date, last: date, years: int = 1) -> list[date]:
     """The start of every ``unit`` from the one holding ``first`` to the one holding ``last``."""
     if unit == "day":
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
@@ -134,4 +145,4 @@ def _calendar(unit: str, first: date, last: date) -> list[date]:
         return [
             date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(months + 1)
         ]
-    return [date(year, 1, 1) for year in range(first.year, last.year + 1)]
+    return [date(max(1, year), 1, 1) for year in range(first.year - first.year % years, last.year + 1, years)]

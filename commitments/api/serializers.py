@@ -1,6 +1,7 @@
 """API representations. Every field is listed: nothing is exposed by accident, and
 partners' serializers leave out internal notes and analysts' names."""
 
+import re
 from datetime import UTC, datetime
 
 from django.db.models import Prefetch
@@ -9,15 +10,28 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parties.models import Party
-from tracker.api.base import StrictSerializer
+from parties.validators import ANY_CODE
+from tracker.api.base import StrictSerializer, model_field
 from tracker.roles import published_only
+from utilities.validators import validate_one_line_text
 
+from .. import rules
 from ..choices import Category, Confidence, Nature, Status
-from ..models import Agreement, AgreementRelation, Commitment, Deadline, Obligation, StatusUpdate
+from ..models import Agreement, AgreementRelation, Commitment, Deadline, Obligation, StatusUpdate, StatusUpdateSource
+
+
+class PartyCodeField(serializers.SlugRelatedField):
+    """A party by its code. A string no code can be is answered like an unknown code,
+    without a query (PostgreSQL refuses a NUL in text: a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(ANY_CODE, data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 def party_code_field(**kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all(), **kwargs)
+    return PartyCodeField(slug_field="code", queryset=Party.objects.all(), **kwargs)
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -34,10 +48,10 @@ class ParticipantSerializer(serializers.Serializer):
 
 
 class SourceSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    publisher = serializers.CharField(max_length=200)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    published_on = serializers.DateField()
+    url = model_field(StatusUpdateSource, "url", default="")
+    publisher = model_field(StatusUpdateSource, "publisher")
+    title = model_field(StatusUpdateSource, "title", default="")
+    published_on = model_field(StatusUpdateSource, "published_on")
 
 
 class RelationSerializer(serializers.Serializer):
@@ -79,14 +93,16 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementWriteSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=300)
-    kind = serializers.ChoiceField(choices=Agreement._meta.get_field("kind").choices)
-    date = serializers.DateField()
-    venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    title = model_field(Agreement, "title")
+    kind = model_field(Agreement, "kind")
+    date = model_field(Agreement, "signed_on", label="Date")
+    venue = model_field(Agreement, "venue", default="")
+    timezone = model_field(Agreement, "timezone", default="UTC")
+    summary = model_field(Agreement, "summary", default="")
     published = serializers.BooleanField(required=False, default=False)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[validate_one_line_text]
+    )
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -111,7 +127,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 class DeadlineInputSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=["date", "relative"])
     date = serializers.DateField(required=False)
-    days = serializers.IntegerField(required=False, min_value=1, max_value=3650)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=rules.LONGEST_DEADLINE_DAYS)
     after = serializers.CharField(required=False, default="agreement", max_length=20)
 
     def validate(self, attrs):
@@ -300,12 +316,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 class CommitmentCreateSerializer(StrictSerializer):
     agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all())
-    reference = serializers.CharField(max_length=50)
-    title = serializers.CharField(max_length=200)
-    text = serializers.CharField()
+    reference = model_field(Commitment, "reference")
+    title = model_field(Commitment, "title")
+    text = model_field(Commitment, "text")
     category = serializers.ChoiceField(choices=Category.choices)
     nature = serializers.ChoiceField(choices=Nature.choices)
-    condition = serializers.CharField(required=False, allow_blank=True, default="")
+    condition = model_field(Commitment, "condition", default="")
     parties = party_code_field(many=True)
     recipients = party_code_field(many=True, required=False, default=list)
     deadline = DeadlineInputSerializer(required=False, allow_null=True, default=None)
@@ -314,14 +330,15 @@ class CommitmentCreateSerializer(StrictSerializer):
 class CommitmentUpdateSerializer(StrictSerializer):
     """A change of text or classification, and/or a revised deadline; always with why."""
 
-    reference = serializers.CharField(max_length=50, required=False)
-    title = serializers.CharField(max_length=200, required=False)
-    text = serializers.CharField(required=False)
+    reference = model_field(Commitment, "reference", required=False)
+    title = model_field(Commitment, "title", required=False)
+    text = model_field(Commitment, "text", required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     nature = serializers.ChoiceField(choices=Nature.choices, required=False)
-    condition = serializers.CharField(required=False, allow_blank=True)
+    condition = model_field(Commitment, "condition")
     deadline = DeadlineInputSerializer(required=False)
-    reason = serializers.CharField(max_length=2000)
+    # Why the commitment changes (its history) and, with a deadline, the revision's reason.
+    reason = model_field(Deadline, "reason", required=True, allow_blank=False)
     source = SourceSerializer(required=False)
 
 
@@ -362,11 +379,11 @@ class AnalystStatusUpdateSerializer(StatusUpdateSerializer):
 class StatusUpdateCreateSerializer(StrictSerializer):
     party = party_code_field(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=Status.choices)
-    effective_date = serializers.DateField()
-    summary = serializers.CharField(max_length=5000)
+    effective_date = model_field(StatusUpdate, "effective_on", label="Effective date")
+    summary = model_field(StatusUpdate, "summary")
     sources = SourceSerializer(many=True, allow_empty=False)
     confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.MEDIUM)
-    internal_note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    internal_note = model_field(StatusUpdate, "internal_note", default="")
 
 
 class ObligationCreateSerializer(StrictSerializer):

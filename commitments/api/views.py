@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from parties.models import Party
+from parties.validators import ANY_CODE
 from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
 
 from .. import services
@@ -95,6 +96,7 @@ class PartyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Party.objects.all()
     serializer_class = PartySerializer
     lookup_field = "code"
+    lookup_value_regex = ANY_CODE
     pagination_class = CursorByUpdated
 
 

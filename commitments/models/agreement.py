@@ -4,28 +4,32 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from utilities.fields import MultiLineTextField, OneLineTextField
+
 from ..choices import RELATION_INVERSE_LABELS, AgreementKind, ParticipantRole, RelationKind
-from ..rules import iana_zones
+from ..rules import validate_date_window, validate_time_zone
 from .sources import SourceFields
 
 
 class Agreement(models.Model):
     """A ceasefire agreement, joint statement, protocol or unilateral declaration."""
 
-    title = models.CharField(verbose_name="title", max_length=300)
+    title = OneLineTextField(verbose_name="title", max_length=300)
     kind = models.CharField(verbose_name="kind", max_length=32, choices=AgreementKind.choices)
     signed_on = models.DateField(
         verbose_name="date",
         help_text="The day it was signed or issued; relative deadlines count from here.",
+        validators=[validate_date_window],
     )
-    venue = models.CharField(verbose_name="venue", max_length=200, blank=True)
+    venue = OneLineTextField(verbose_name="venue", max_length=200, blank=True)
     timezone = models.CharField(
         verbose_name="venue time zone",
         max_length=64,
         default="UTC",
         help_text="IANA name, e.g. Europe/Zurich. Deadlines end at midnight in this zone.",
+        validators=[validate_time_zone],
     )
-    summary = models.TextField(verbose_name="summary", blank=True)
+    summary = MultiLineTextField(verbose_name="summary", max_length=10_000, blank=True)
     published = models.BooleanField(
         verbose_name="published",
         default=False,
@@ -65,10 +69,6 @@ class Agreement(models.Model):
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    def clean(self) -> None:
-        if self.timezone not in iana_zones():
-            raise ValidationError({"timezone": f"'{self.timezone}' is not an IANA time zone (e.g. Europe/Zurich)."})
 
 
 class AgreementParticipant(models.Model):

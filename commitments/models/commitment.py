@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from utilities.fields import MultiLineTextField, OneLineTextField
+
 from ..choices import Category, Nature, Status
 
 
@@ -18,17 +20,18 @@ class Commitment(models.Model):
         on_delete=models.PROTECT,
         related_name="commitments",
     )
-    reference = models.CharField(
+    reference = OneLineTextField(
         verbose_name="reference",
         max_length=50,
         help_text='Where it stands in the agreement, e.g. "para 3".',
     )
-    title = models.CharField(verbose_name="short title", max_length=200)
-    text = models.TextField(verbose_name="verbatim text")
+    title = OneLineTextField(verbose_name="short title", max_length=200)
+    text = MultiLineTextField(verbose_name="verbatim text", max_length=20_000)
     category = models.CharField(verbose_name="category", max_length=32, choices=Category.choices)
     nature = models.CharField(verbose_name="nature", max_length=16, choices=Nature.choices)
-    condition = models.TextField(
+    condition = MultiLineTextField(
         verbose_name="trigger",
+        max_length=2_000,
         blank=True,
         help_text="For a conditional commitment: the event that triggers it, in words.",
     )

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from utilities.fields import MultiLineTextField, OneLineTextField
+from utilities.validators import validate_web_url
+
 from .. import rules
 
 
@@ -49,10 +52,12 @@ class Deadline(models.Model):
     )
     due_date = models.DateField(verbose_name="due date", null=True, blank=True, editable=False)
     due_at = models.DateTimeField(verbose_name="due moment", null=True, blank=True, editable=False)
-    reason = models.TextField(verbose_name="reason", blank=True)
-    source_url = models.URLField(verbose_name="source URL", max_length=500, blank=True)
-    source_publisher = models.CharField(verbose_name="source publisher", max_length=200, blank=True)
-    source_published_on = models.DateField(verbose_name="source publication date", null=True, blank=True)
+    reason = MultiLineTextField(verbose_name="reason", max_length=2_000, blank=True)
+    source_url = models.URLField(verbose_name="source URL", max_length=500, blank=True, validators=[validate_web_url])
+    source_publisher = OneLineTextField(verbose_name="source publisher", max_length=200, blank=True)
+    source_published_on = models.DateField(
+        verbose_name="source publication date", null=True, blank=True, validators=[rules.validate_date_window]
+    )
     recorded_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

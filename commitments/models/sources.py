@@ -1,13 +1,18 @@
 from django.db import models
 
+from utilities.fields import OneLineTextField
+from utilities.validators import validate_web_url
+
+from ..rules import validate_date_window
+
 
 class SourceFields(models.Model):
     """Where a fact comes from. The URL is optional: some statements circulate on paper."""
 
-    url = models.URLField(verbose_name="URL", max_length=500, blank=True)
-    publisher = models.CharField(verbose_name="publisher", max_length=200)
-    title = models.CharField(verbose_name="title", max_length=300, blank=True)
-    published_on = models.DateField(verbose_name="publication date")
+    url = models.URLField(verbose_name="URL", max_length=500, blank=True, validators=[validate_web_url])
+    publisher = OneLineTextField(verbose_name="publisher", max_length=200)
+    title = OneLineTextField(verbose_name="title", max_length=300, blank=True)
+    published_on = models.DateField(verbose_name="publication date", validators=[validate_date_window])
 
     class Meta:
         abstract = True

@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from utilities.fields import MultiLineTextField
+
 from ..choices import Confidence, Nature, Status
+from ..rules import validate_date_window
 from .sources import SourceFields
 
 
@@ -24,16 +27,17 @@ class StatusUpdate(models.Model):
         related_name="status_updates",
     )
     status = models.CharField(verbose_name="status", max_length=32, choices=Status.choices)
-    effective_on = models.DateField(verbose_name="effective date")
-    summary = models.TextField(verbose_name="public summary")
+    effective_on = models.DateField(verbose_name="effective date", validators=[validate_date_window])
+    summary = MultiLineTextField(verbose_name="public summary", max_length=5_000)
     confidence = models.CharField(
         verbose_name="confidence",
         max_length=8,
         choices=Confidence.choices,
         default=Confidence.MEDIUM,
     )
-    internal_note = models.TextField(
+    internal_note = MultiLineTextField(
         verbose_name="internal note",
+        max_length=5_000,
         blank=True,
         help_text="For analysts only: never shown to partners or in emails.",
     )

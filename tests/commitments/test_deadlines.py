@@ -80,17 +80,17 @@ def test_a_deadline_before_the_agreement_date_is_refused(make_commitment):
     ("deadline", "field"),
     [
         (DeadlineInput(due_on=date(9999, 12, 31)), "due_on"),  # its end of day is beyond any date
-        (DeadlineInput(due_on=date(2121, 1, 1)), "due_on"),
-        (DeadlineInput(within_days=36_526), "within_days"),
+        (DeadlineInput(due_on=date(2030, 10, 29)), "due_on"),  # 3,651 days after 30 Oct 2020
+        (DeadlineInput(within_days=3_651), "within_days"),
         (DeadlineInput(within_days=3_000_000), "within_days"),
     ],
 )
-def test_a_deadline_more_than_a_century_away_is_refused(make_commitment, deadline, field):
+def test_a_deadline_more_than_ten_years_away_is_refused(make_commitment, deadline, field):
     lists = make_commitment()
     with pytest.raises(ValidationError) as exc:
         services.deadline_set(commitment=lists, deadline=deadline, reason="Typo", source=EXTENSION_SOURCE)
     assert list(exc.value.message_dict) == [field]
-    assert "36,525" in exc.value.message_dict[field][0]
+    assert "3,650" in exc.value.message_dict[field][0]
     assert lists.deadlines.count() == 1
     with pytest.raises(ValidationError):
         make_commitment(reference="far", deadline=deadline)

@@ -2,7 +2,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from commitments import rules
 from commitments.choices import PAM_SCORES, Status
 from commitments.rules import due_date_after, end_of_day, format_due, rollup_status
 
@@ -70,3 +72,45 @@ def test_a_due_moment_reads_as_its_local_due_day():
     due_at = end_of_day(date(2020, 11, 6), zurich)
     assert format_due(due_at, zurich) == "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"
     assert format_due(None, zurich) == "no due moment yet"
+
+
+# The date window and the time zones
+
+
+def test_dates_are_accepted_from_1900_to_twenty_years_ahead(time_machine):
+    time_machine.move_to("2026-06-15T12:00:00Z")
+    assert rules.date_window() == (date(1900, 1, 1), date(2046, 6, 15))
+    for day in (date(1900, 1, 1), date(2020, 10, 30), date(2046, 6, 15)):
+        rules.validate_date_window(day)
+    for day in (date(1, 1, 1), date(1899, 12, 31), date(2046, 6, 16), date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as exc:
+            rules.validate_date_window(day)
+        assert "1 Jan 1900" in exc.value.messages[0] and "15 Jun 2046" in exc.value.messages[0]
+
+
+def test_twenty_years_after_29_february_in_a_year_with_none_is_28_february(time_machine):
+    time_machine.move_to("2080-02-29T12:00:00Z")  # 2100 is no leap year
+    assert rules.date_window()[1] == date(2100, 2, 28)
+
+
+def test_a_deadline_is_at_most_ten_years_after_what_it_counts_from():
+    assert rules.LONGEST_DEADLINE_DAYS == 3650
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Zurich", "Asia/Baku", "America/Argentina/Buenos_Aires", "Pacific/Apia", "UTC"]
+)
+def test_geographic_zones_and_utc_are_venue_zones(zone):
+    assert zone in rules.iana_zones()
+    rules.validate_time_zone(zone)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["localtime", "Factory", "posixrules", "Etc/GMT+5", "EST5EDT", "US/Eastern", "GMT", "Zulu", "", "Mars/Olympus"],
+)
+def test_non_geographic_and_legacy_names_are_refused(zone):
+    assert zone not in rules.iana_zones()
+    with pytest.raises(ValidationError) as exc:
+        rules.validate_time_zone(zone)
+    assert "Europe/Zurich" in exc.value.messages[0]

@@ -4,6 +4,7 @@ of published data, and ETags (If-None-Match -> 304; If-Match required on PUT/PAT
 import hashlib
 import json
 
+from django.core.validators import URLValidator
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -24,6 +25,18 @@ class Cursor(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def model_field(model, name: str, **kwargs) -> serializers.Field:
+    """The serializer field ModelSerializer builds for ``model.name`` (its length, its
+    validators, its label: the rule is the model's, and the schema shows it), with
+    ``kwargs`` on top. For the write serializers, whose shape is not the model's."""
+    field_class, field_kwargs = serializers.ModelSerializer().build_standard_field(name, model._meta.get_field(name))
+    field = field_class(**{**field_kwargs, **kwargs})
+    if isinstance(field, serializers.URLField):
+        # DRF adds a URLValidator of its own, which takes ftp too; the model's rule is the one.
+        field.validators = [v for v in field.validators if type(v) is not URLValidator]
+    return field
 
 
 class StrictSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from commitments.choices import Category
-from commitments.rules import iana_zones
+from commitments.rules import validate_time_zone
 
 from ..choices import AlertKind, Delivery, MessageKind, OutboxStatus
 from ..roles import readable_agreements
@@ -81,7 +81,7 @@ class Subscription(models.Model):
         validators=[MaxValueValidator(23, "The hour is 0-23.")],
         help_text="Local hour (0-23) at which the daily digest is sent.",
     )
-    timezone = models.CharField(verbose_name="time zone", max_length=64, default="UTC")
+    timezone = models.CharField(verbose_name="time zone", max_length=64, default="UTC", validators=[validate_time_zone])
     last_digest_at = models.DateTimeField(verbose_name="last digest up to", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL,
@@ -130,8 +130,6 @@ class Subscription(models.Model):
     def clean(self) -> None:
         if not self.kinds():
             raise ValidationError({"on_overdue": "Choose at least one kind of alert."})
-        if self.timezone not in iana_zones():
-            raise ValidationError({"timezone": f"'{self.timezone}' is not an IANA time zone (e.g. Europe/Berlin)."})
 
 
 class OutboundEmail(models.Model):

@@ -1,0 +1,1 @@
+"""Foundations every app builds on; imports no domain app."""
