@@ -23,8 +23,11 @@ def _status_counts(rows, key: str) -> dict:
 
 class SummaryView(APIView):
     """Counts by status per agreement, per party and per category; overdue counts; and
-    each party's on-time fulfilment rate: of its obligations that are fulfilled or whose
-    due moment has passed, the share fulfilled no later than the due day."""
+    each party's on-time fulfilment rate: of its obligations that have a deadline and are
+    fulfilled or past their due moment, the share fulfilled no later than the due day. An
+    obligation with no deadline (none set, or one that waits on another commitment) is
+    neither on time nor late: it is left out of the rate, which is null when nothing is
+    left."""
 
     permission_classes = [PartnersReadAnalystsWrite]
     filterset_class = CommitmentFilter
@@ -43,6 +46,7 @@ class SummaryView(APIView):
         )
         rates = (
             obligations.filter(Q(status=Status.FULFILLED) | Q(overdue=True))
+            .filter(commitment__current_deadline__due_date__isnull=False)
             .values("party__code")
             .annotate(assessed=Count("pk"), on_time=Count("pk", filter=fulfilled_on_time))
         )
