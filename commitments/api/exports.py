@@ -5,6 +5,7 @@ feed of due moments. CSVs are streamed: memory stays flat whatever the row count
 import csv
 from datetime import UTC, datetime
 
+from django import forms
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, CharField, F, QuerySet, Value, When
@@ -21,8 +22,8 @@ from rest_framework.views import APIView
 from tracker.api.auth import QueryTokenAuthentication
 from tracker.api.base import PartnersReadAnalystsWrite, published_only
 
-from ..models import Commitment, Obligation, StatusUpdate
-from .filters import CommitmentFilter, StatusUpdateFilter
+from ..models import StatusUpdate
+from .filters import CommitmentFilter, StatusUpdateFilter, StrictBooleanField, commitment_filterset
 
 CHUNK = 2000
 
@@ -110,33 +111,12 @@ def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows)
     return response
 
 
-def commitment_filterset(request) -> CommitmentFilter:
-    """The commitment list's filters, validated."""
-    queryset = published_only(Commitment.objects.all(), request, "agreement__")
-    filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset
-
-
-def filtered_obligations(request):
-    """The obligations of the filtered commitments; ``party`` and ``overdue`` also pick
-    the rows, so that party=AZE exports Azerbaijan's obligations only. Their values are
-    the filterset's cleaned ones, read as the list reads them (" AZE" is AZE)."""
-    filterset = commitment_filterset(request)
-    obligations = Obligation.objects.filter(commitment__in=filterset.qs.values("pk"))
-    party, overdue = filterset.form.cleaned_data.get("party"), filterset.form.cleaned_data.get("overdue")
-    if party:
-        obligations = obligations.filter(party__code=party)
-    if overdue is not None:
-        obligations = obligations.filter(overdue=overdue)
-    return obligations
-
-
 HXL_PARAMETER = OpenApiParameter("hxl", OpenApiTypes.BOOL, description="Add the HXL hashtag row under the header.")
 
 
 class CommitmentCSVView(APIView):
+    """One row per obligation that matches the filters (see CommitmentFilter)."""
+
     permission_classes = [PartnersReadAnalystsWrite]
     filterset_class = CommitmentFilter
 
@@ -145,7 +125,8 @@ class CommitmentCSVView(APIView):
         state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())
         overdue = Case(When(overdue=True, then=Value("true")), default=Value("false"), output_field=CharField())
         obligations = (
-            filtered_obligations(request)
+            commitment_filterset(request)
+            .obligations()
             .annotate(country_code=state_code, overdue_text=overdue)
             .order_by("commitment_id", "party__code")
             .values_list(*(field for _, _, field in COMMITMENT_COLUMNS))
@@ -191,10 +172,10 @@ class StatusUpdateCSVView(APIView):
 
 
 def _wants_hxl(request) -> bool:
-    value = request.query_params.get("hxl", "0").lower()
-    if value not in {"0", "1", "true", "false", ""}:
-        raise ValidationError({"hxl": ["Use 1 or 0."]})
-    return value in {"1", "true"}
+    try:
+        return bool(StrictBooleanField(required=False).clean(request.query_params.get("hxl")))
+    except forms.ValidationError as exc:
+        raise ValidationError({"hxl": exc.messages}) from exc
 
 
 class DeadlinesICSView(APIView):
@@ -213,7 +194,8 @@ class DeadlinesICSView(APIView):
     )
     def get(self, request):
         obligations = (
-            filtered_obligations(request)
+            commitment_filterset(request)
+            .obligations()
             .filter(due_at__isnull=False)
             .select_related("party", "commitment__agreement", "commitment__current_deadline")
             .order_by("due_at", "pk")
