@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from icalendar import Calendar, Event
 from psycopg import ClientCursor
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from tracker.api.auth import QueryTokenAuthentication
@@ -111,13 +112,45 @@ def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows)
     return response
 
 
+class ExportRenderer(BaseRenderer):
+    """An export's media type, for content negotiation: the views write (and stream) the
+    body themselves."""
+
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CSVRenderer(ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class ICalendarRenderer(ExportRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+
+
+class ExportView(APIView):
+    """An export answers its own media type, and */* (what browsers, calendar apps and
+    most tools send); Accept: application/json alone is a 406. Its errors (a bad filter, a
+    missing token) are JSON whatever was accepted: a 400 stays readable."""
+
+    permission_classes = [PartnersReadAnalystsWrite]
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
 HXL_PARAMETER = OpenApiParameter("hxl", OpenApiTypes.BOOL, description="Add the HXL hashtag row under the header.")
 
 
-class CommitmentCSVView(APIView):
+class CommitmentCSVView(ExportView):
     """One row per obligation that matches the filters (see CommitmentFilter)."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
+    renderer_classes = [CSVRenderer]
     filterset_class = CommitmentFilter
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -135,8 +168,8 @@ class CommitmentCSVView(APIView):
         return _csv_response("commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, obligations)
 
 
-class StatusUpdateCSVView(APIView):
-    permission_classes = [PartnersReadAnalystsWrite]
+class StatusUpdateCSVView(ExportView):
+    renderer_classes = [CSVRenderer]
     filterset_class = StatusUpdateFilter
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -178,14 +211,14 @@ def _wants_hxl(request) -> bool:
         raise ValidationError({"hxl": exc.messages}) from exc
 
 
-class DeadlinesICSView(APIView):
+class DeadlinesICSView(ExportView):
     """An iCalendar feed of due moments, one all-day event per obligation on its due day,
     with a stable UID (and a SEQUENCE that follows the deadline's revisions), so that a
     calendar updates the event when a deadline moves. Calendar apps cannot send headers:
     give the token as ?token=."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
     authentication_classes = [QueryTokenAuthentication]
+    renderer_classes = [ICalendarRenderer]
     filterset_class = CommitmentFilter
 
     @extend_schema(
