@@ -1,6 +1,7 @@
 """Exports for partners' tools, with the commitment list's filters: CSV (one row per
 obligation; optional HXL hashtag row), the status-update log as CSV, and an iCalendar
-feed of due moments. CSVs are streamed: memory stays flat whatever the row count."""
+feed of due moments. CSVs are streamed: memory stays flat whatever the row count. Text
+cells a spreadsheet would read as a formula are neutralised (csv_text)."""
 
 import csv
 from datetime import UTC, datetime
@@ -8,7 +9,9 @@ from datetime import UTC, datetime
 from django import forms
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -64,6 +67,24 @@ STATUS_UPDATE_COLUMNS = [
 ]
 
 
+# OWASP (CSV injection): a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell as OWASP recommends: a leading formula character gets a ' before it."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def csv_text_sql(expression) -> Case:
+    """``csv_text`` in SQL, so PostgreSQL's COPY and SQLite's rows give the same text."""
+    return Case(
+        When(In(Left(expression, 1), FORMULA_TRIGGERS), then=Concat(Value("'"), expression)),
+        default=expression,
+        output_field=TextField(),
+    )
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -93,19 +114,25 @@ def _copy_rows(rows: QuerySet):
 
 def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows) -> StreamingHttpResponse:
     """``rows``: a values_list queryset (copied by PostgreSQL where it can) or an iterable."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    # The writer quotes a cell holding a character of its line terminator: with "\r\n" a
+    # "\r" too, as COPY quotes it (else a reader splits the row there). Lines end in "\n"
+    # as COPY's do.
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def line(row) -> str:
+        return writer.writerow(row)[:-2] + "\n"
 
     def lines():
         yield "\ufeff"  # a BOM, so that spreadsheets read UTF-8
-        yield writer.writerow(header)
+        yield line(header)
         if hxl:
-            yield writer.writerow(hxl)
+            yield line(hxl)
         if isinstance(rows, QuerySet) and connection.vendor == "postgresql":
             yield from _copy_rows(rows)
             return
         source = rows.iterator(chunk_size=CHUNK) if isinstance(rows, QuerySet) else rows
         for row in source:
-            yield writer.writerow([csv_value(v) for v in row])
+            yield line([csv_value(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -162,8 +189,8 @@ class CommitmentCSVView(ExportView):
             .obligations()
             .annotate(country_code=state_code, overdue_text=overdue)
             .order_by("commitment_id", "party__code")
-            .values_list(*(field for _, _, field in COMMITMENT_COLUMNS))
         )
+        obligations = obligations.values_list(*_text_neutralised(obligations, [f for _, _, f in COMMITMENT_COLUMNS]))
         hxl = [tag for _, tag, _ in COMMITMENT_COLUMNS] if _wants_hxl(request) else None
         return _csv_response("commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, obligations)
 
@@ -187,7 +214,7 @@ class StatusUpdateCSVView(ExportView):
             # Internal notes are never exported: exports feed partners' dashboards.
             for update in updates.iterator(chunk_size=CHUNK):
                 sources = list(update.sources.all())
-                yield [
+                row = [
                     update.pk,
                     update.obligation.commitment_id,
                     update.obligation.party.code,
@@ -199,6 +226,7 @@ class StatusUpdateCSVView(ExportView):
                     " ".join(s.url for s in sources if s.url),
                     update.recorded_at,
                 ]
+                yield [csv_text(v) if isinstance(v, str) else v for v in row]
 
         hxl = [tag for _, tag in STATUS_UPDATE_COLUMNS] if _wants_hxl(request) else None
         return _csv_response("status-updates.csv", [h for h, _ in STATUS_UPDATE_COLUMNS], hxl, rows())
@@ -209,6 +237,16 @@ def _wants_hxl(request) -> bool:
         return bool(StrictBooleanField(required=False).clean(request.query_params.get("hxl")))
     except forms.ValidationError as exc:
         raise ValidationError({"hxl": exc.messages}) from exc
+
+
+def _text_neutralised(rows: QuerySet, fields: list[str]) -> list:
+    """``fields`` of ``rows``, each text column (a model's or an annotation's) through
+    csv_text_sql: found from the column's type, so a text column added later is covered."""
+    query = rows.query.clone()  # resolving a field adds its joins: to a copy
+    return [
+        csv_text_sql(F(f)) if isinstance(query.resolve_ref(f).output_field, (CharField, TextField)) else f
+        for f in fields
+    ]
 
 
 class DeadlinesICSView(ExportView):
