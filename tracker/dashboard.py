@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -69,12 +70,17 @@ def search(request):
     commitments = published_only(Commitment.objects.all(), request, "agreement__")
     filterset = CommitmentFilter(request.GET, queryset=commitments, request=request)
     _pickers(filterset.form, commitments)
-    results = filterset.qs.select_related("agreement").order_by("agreement", "reference")[:SEARCH_ROWS]
-    return render(
-        request,
-        "tracker/search.html",
-        {"filter": filterset, "results": results if filterset.is_valid() else [], "limit": SEARCH_ROWS},
+    if not filterset.is_valid():  # the errors are shown at their fields
+        context = {"filter": filterset, "results": [], "limit": SEARCH_ROWS}
+        return render(request, "tracker/search.html", context, status=400)
+    # Each row shows the parties that matched (all of them without a filter on parties).
+    matching = Obligation.objects.filter(filterset.obligation_q()).select_related("party").order_by("party__code")
+    results = (
+        filterset.qs.select_related("agreement")
+        .prefetch_related(Prefetch("obligations", queryset=matching, to_attr="matching"))
+        .order_by("agreement", "reference")[:SEARCH_ROWS]
     )
+    return render(request, "tracker/search.html", {"filter": filterset, "results": results, "limit": SEARCH_ROWS})
 
 
 def _pickers(form, commitments) -> None:

@@ -1,13 +1,17 @@
 """Exports for partners' tools, with the commitment list's filters: CSV (one row per
 obligation; optional HXL hashtag row), the status-update log as CSV, and an iCalendar
-feed of due moments. CSVs are streamed: memory stays flat whatever the row count."""
+feed of due moments. CSVs are streamed: memory stays flat whatever the row count. Text
+cells a spreadsheet would read as a formula are neutralised (csv_text)."""
 
 import csv
 from datetime import UTC, datetime
 
+from django import forms
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,13 +20,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from icalendar import Calendar, Event
 from psycopg import ClientCursor
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from tracker.api.auth import QueryTokenAuthentication
 from tracker.api.base import PartnersReadAnalystsWrite, published_only
 
-from ..models import Commitment, Obligation, StatusUpdate
-from .filters import CommitmentFilter, StatusUpdateFilter
+from ..models import StatusUpdate
+from .filters import CommitmentFilter, StatusUpdateFilter, StrictBooleanField, commitment_filterset
 
 CHUNK = 2000
 
@@ -62,6 +67,24 @@ STATUS_UPDATE_COLUMNS = [
 ]
 
 
+# OWASP (CSV injection): a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell as OWASP recommends: a leading formula character gets a ' before it."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def csv_text_sql(expression) -> Case:
+    """``csv_text`` in SQL, so PostgreSQL's COPY and SQLite's rows give the same text."""
+    return Case(
+        When(In(Left(expression, 1), FORMULA_TRIGGERS), then=Concat(Value("'"), expression)),
+        default=expression,
+        output_field=TextField(),
+    )
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -91,53 +114,70 @@ def _copy_rows(rows: QuerySet):
 
 def _csv_response(filename: str, header: list[str], hxl: list[str] | None, rows) -> StreamingHttpResponse:
     """``rows``: a values_list queryset (copied by PostgreSQL where it can) or an iterable."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    # The writer quotes a cell holding a character of its line terminator: with "\r\n" a
+    # "\r" too, as COPY quotes it (else a reader splits the row there). Lines end in "\n"
+    # as COPY's do.
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def line(row) -> str:
+        return writer.writerow(row)[:-2] + "\n"
 
     def lines():
         yield "\ufeff"  # a BOM, so that spreadsheets read UTF-8
-        yield writer.writerow(header)
+        yield line(header)
         if hxl:
-            yield writer.writerow(hxl)
+            yield line(hxl)
         if isinstance(rows, QuerySet) and connection.vendor == "postgresql":
             yield from _copy_rows(rows)
             return
         source = rows.iterator(chunk_size=CHUNK) if isinstance(rows, QuerySet) else rows
         for row in source:
-            yield writer.writerow([csv_value(v) for v in row])
+            yield line([csv_value(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def commitment_filterset(request) -> CommitmentFilter:
-    """The commitment list's filters, validated."""
-    queryset = published_only(Commitment.objects.all(), request, "agreement__")
-    filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset
+class ExportRenderer(BaseRenderer):
+    """An export's media type, for content negotiation: the views write (and stream) the
+    body themselves."""
+
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
 
 
-def filtered_obligations(request):
-    """The obligations of the filtered commitments; ``party`` and ``overdue`` also pick
-    the rows, so that party=AZE exports Azerbaijan's obligations only. Their values are
-    the filterset's cleaned ones, read as the list reads them (" AZE" is AZE)."""
-    filterset = commitment_filterset(request)
-    obligations = Obligation.objects.filter(commitment__in=filterset.qs.values("pk"))
-    party, overdue = filterset.form.cleaned_data.get("party"), filterset.form.cleaned_data.get("overdue")
-    if party:
-        obligations = obligations.filter(party__code=party)
-    if overdue is not None:
-        obligations = obligations.filter(overdue=overdue)
-    return obligations
+class CSVRenderer(ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class ICalendarRenderer(ExportRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+
+
+class ExportView(APIView):
+    """An export answers its own media type, and */* (what browsers, calendar apps and
+    most tools send); Accept: application/json alone is a 406. Its errors (a bad filter, a
+    missing token) are JSON whatever was accepted: a 400 stays readable."""
+
+    permission_classes = [PartnersReadAnalystsWrite]
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
 
 
 HXL_PARAMETER = OpenApiParameter("hxl", OpenApiTypes.BOOL, description="Add the HXL hashtag row under the header.")
 
 
-class CommitmentCSVView(APIView):
-    permission_classes = [PartnersReadAnalystsWrite]
+class CommitmentCSVView(ExportView):
+    """One row per obligation that matches the filters (see CommitmentFilter)."""
+
+    renderer_classes = [CSVRenderer]
     filterset_class = CommitmentFilter
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -145,17 +185,18 @@ class CommitmentCSVView(APIView):
         state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())
         overdue = Case(When(overdue=True, then=Value("true")), default=Value("false"), output_field=CharField())
         obligations = (
-            filtered_obligations(request)
+            commitment_filterset(request)
+            .obligations()
             .annotate(country_code=state_code, overdue_text=overdue)
             .order_by("commitment_id", "party__code")
-            .values_list(*(field for _, _, field in COMMITMENT_COLUMNS))
         )
+        obligations = obligations.values_list(*_text_neutralised(obligations, [f for _, _, f in COMMITMENT_COLUMNS]))
         hxl = [tag for _, tag, _ in COMMITMENT_COLUMNS] if _wants_hxl(request) else None
         return _csv_response("commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, obligations)
 
 
-class StatusUpdateCSVView(APIView):
-    permission_classes = [PartnersReadAnalystsWrite]
+class StatusUpdateCSVView(ExportView):
+    renderer_classes = [CSVRenderer]
     filterset_class = StatusUpdateFilter
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -173,7 +214,7 @@ class StatusUpdateCSVView(APIView):
             # Internal notes are never exported: exports feed partners' dashboards.
             for update in updates.iterator(chunk_size=CHUNK):
                 sources = list(update.sources.all())
-                yield [
+                row = [
                     update.pk,
                     update.obligation.commitment_id,
                     update.obligation.party.code,
@@ -185,26 +226,37 @@ class StatusUpdateCSVView(APIView):
                     " ".join(s.url for s in sources if s.url),
                     update.recorded_at,
                 ]
+                yield [csv_text(v) if isinstance(v, str) else v for v in row]
 
         hxl = [tag for _, tag in STATUS_UPDATE_COLUMNS] if _wants_hxl(request) else None
         return _csv_response("status-updates.csv", [h for h, _ in STATUS_UPDATE_COLUMNS], hxl, rows())
 
 
 def _wants_hxl(request) -> bool:
-    value = request.query_params.get("hxl", "0").lower()
-    if value not in {"0", "1", "true", "false", ""}:
-        raise ValidationError({"hxl": ["Use 1 or 0."]})
-    return value in {"1", "true"}
+    try:
+        return bool(StrictBooleanField(required=False).clean(request.query_params.get("hxl")))
+    except forms.ValidationError as exc:
+        raise ValidationError({"hxl": exc.messages}) from exc
 
 
-class DeadlinesICSView(APIView):
+def _text_neutralised(rows: QuerySet, fields: list[str]) -> list:
+    """``fields`` of ``rows``, each text column (a model's or an annotation's) through
+    csv_text_sql: found from the column's type, so a text column added later is covered."""
+    query = rows.query.clone()  # resolving a field adds its joins: to a copy
+    return [
+        csv_text_sql(F(f)) if isinstance(query.resolve_ref(f).output_field, (CharField, TextField)) else f
+        for f in fields
+    ]
+
+
+class DeadlinesICSView(ExportView):
     """An iCalendar feed of due moments, one all-day event per obligation on its due day,
     with a stable UID (and a SEQUENCE that follows the deadline's revisions), so that a
     calendar updates the event when a deadline moves. Calendar apps cannot send headers:
     give the token as ?token=."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
     authentication_classes = [QueryTokenAuthentication]
+    renderer_classes = [ICalendarRenderer]
     filterset_class = CommitmentFilter
 
     @extend_schema(
@@ -213,7 +265,8 @@ class DeadlinesICSView(APIView):
     )
     def get(self, request):
         obligations = (
-            filtered_obligations(request)
+            commitment_filterset(request)
+            .obligations()
             .filter(due_at__isnull=False)
             .select_related("party", "commitment__agreement", "commitment__current_deadline")
             .order_by("due_at", "pk")

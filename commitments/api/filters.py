@@ -1,11 +1,19 @@
-"""One filterset per resource, shared by the list endpoints, the exports and the summary."""
+"""One filterset per resource, shared by the list endpoints, the exports and the summary.
+
+A value a filter does not know is an error naming the parameter and the values it takes
+(a 400 on the API, an error at the field on the search page), never ignored."""
 
 from datetime import UTC
 
 import django_filters
-import django_filters.rest_framework
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
+from django_filters.constants import EMPTY_VALUES
+from django_filters.utils import translate_validation
+
+from parties.models import Party
+from tracker.roles import published_only
 
 from ..choices import Category, Nature, Status
 from ..models import Commitment, Obligation, StatusUpdate
@@ -22,10 +30,64 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A choice whose error lists the values it takes."""
+
+    def __init__(self, *args, choices, **kwargs):
+        values = ", ".join(str(value) for value, _ in choices)
+        kwargs.setdefault("error_messages", {"invalid_choice": f"Unknown value '%(value)s': use one of {values}."})
+        super().__init__(*args, choices=choices, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true or false (or 1 or 0, in any case). Django's NullBooleanField reads any other
+    word as "not given", which turned ?overdue=yes into no filter at all."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+    default_error_messages = {"invalid": "Unknown value '%(value)s': use true or false (or 1 or 0)."}
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        if value in self.empty_values:
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class PartyCodeField(forms.CharField):
+    """A party's code (" AZE" reads as AZE): one no party has is an error, not an empty
+    answer that looks like "nothing to report"."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not Party.objects.filter(code=value).exists():
+            raise forms.ValidationError(
+                "No party has the code '%(value)s': use a code listed at %(parties)s.",
+                code="invalid_choice",
+                params={"value": value, "parties": reverse("api:party-list")},
+            )
+
+
+class PartyCodeFilter(django_filters.CharFilter):
+    field_class = PartyCodeField
+
+
 class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
     """An ISO 8601 moment, converted to UTC (PostgreSQL refuses offsets beyond +-15:59,
     which ISO 8601 allows). A moment UTC cannot hold is the field's error, so it is
     reported under the query parameter's name, by the API and the search page alike."""
+
+    default_error_messages = {"invalid": "Use an ISO 8601 date or moment, e.g. 2020-11-06 or 2020-11-06T23:00:00Z."}
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -42,19 +104,36 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    category = django_filters.ChoiceFilter(choices=Category.choices)
-    nature = django_filters.ChoiceFilter(choices=Nature.choices)
-    party = django_filters.CharFilter(
-        method="filter_party", label="Party", help_text="Party code: commitments binding it."
+    """Filters on the commitment (category, nature, agreement, commitment_status,
+    updated_since, q) and on its obligations (OBLIGATION_FILTERS): these read one
+    obligation together, so that party=AZE&overdue=true is "where Azerbaijan is overdue",
+    not "binds Azerbaijan, and someone is overdue"."""
+
+    # Their field_name and lookup_expr are Obligation's: see obligation_q.
+    OBLIGATION_FILTERS = ("party", "status", "overdue", "due_before", "due_after")
+
+    party = PartyCodeFilter(
+        field_name="party__code",
+        label="Party",
+        help_text="Party code: commitments binding it. Status, overdue and due dates then read this party's.",
     )
+    status = ChoiceFilter(choices=Status.choices, label="Party's status", help_text="A bound party's status.")
+    overdue = StrictBooleanFilter(field_name="overdue", label="Overdue", help_text="A bound party overdue, or not.")
+    due_before = UtcDateTimeFilter(
+        field_name="due_at", lookup_expr="lt", label="Due before", help_text="A bound party's due moment."
+    )
+    due_after = UtcDateTimeFilter(
+        field_name="due_at", lookup_expr="gte", label="Due on or after", help_text="A bound party's due moment."
+    )
+    commitment_status = ChoiceFilter(
+        field_name="status",
+        choices=Status.choices,
+        label="Commitment's status",
+        help_text="The commitment's own status, rolled up from its parties'.",
+    )
+    category = ChoiceFilter(choices=Category.choices)
+    nature = ChoiceFilter(choices=Nature.choices)
     agreement = IdFilter(field_name="agreement_id", label="Agreement")
-    # The REST flavour reads true/false and 1/0 alike, in the list and the exports.
-    overdue = django_filters.rest_framework.BooleanFilter(
-        method="filter_overdue", label="Overdue", help_text="Any bound party overdue."
-    )
-    due_before = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="lt", label="Due before")
-    due_after = UtcDateTimeFilter(field_name="current_deadline__due_at", lookup_expr="gte", label="Due on or after")
     updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
     q = django_filters.CharFilter(
         method="filter_text", max_length=200, label="Words", help_text="Words in the title or text."
@@ -64,22 +143,56 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields = []
 
-    def filter_party(self, queryset, name, value):
-        return queryset.filter(pk__in=Obligation.objects.filter(party__code=value).values("commitment_id"))
+    def filter_queryset(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.OBLIGATION_FILTERS:
+                queryset = self.filters[name].filter(queryset, value)
+        matching = self.obligation_q()
+        if matching:
+            queryset = queryset.filter(Exists(Obligation.objects.filter(matching, commitment=OuterRef("pk"))))
+        return queryset
 
-    def filter_overdue(self, queryset, name, value):
-        overdue = Obligation.objects.filter(overdue=True).values("commitment_id")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+    def obligation_q(self) -> Q:
+        """The condition on Obligation made by the obligation filters given (all of them,
+        on one obligation); empty when none is given. The one place of that rule: the list,
+        the search page, the exports and the summary all read it."""
+        conditions = []
+        for name in self.OBLIGATION_FILTERS:
+            value, spec = self.form.cleaned_data.get(name), self.filters[name]
+            if value not in EMPTY_VALUES:  # as django-filters skips them
+                conditions.append(Q(**{f"{spec.field_name}__{spec.lookup_expr}": value}))
+        return Q(*conditions)
+
+    def matches(self):
+        """Whether an obligation meets the obligation filters, as an SQL expression."""
+        matching = self.obligation_q()
+        return Case(When(matching, then=Value(True)), default=Value(False)) if matching else Value(True)
+
+    def obligations(self) -> QuerySet[Obligation]:
+        """The obligations that match, of the commitments that match: the rows of the CSV
+        export, the events of the calendar feed, what the summary counts per party."""
+        return Obligation.objects.filter(self.obligation_q(), commitment__in=self.qs.values("pk"))
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
 
 
+def commitment_filterset(request, queryset: QuerySet[Commitment] | None = None) -> CommitmentFilter:
+    """An API request's commitment filters over what the caller may read (``queryset``,
+    by default every commitment), validated: a wrong value is a 400 naming the parameter."""
+    if queryset is None:
+        queryset = published_only(Commitment.objects.all(), request, "agreement__")
+    filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
+
+
 class StatusUpdateFilter(django_filters.FilterSet):
     commitment = IdFilter(field_name="obligation__commitment_id")
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
-    party = django_filters.CharFilter(field_name="obligation__party__code")
-    status = django_filters.ChoiceFilter(choices=Status.choices)
+    party = PartyCodeFilter(field_name="obligation__party__code")
+    status = ChoiceFilter(choices=Status.choices)
     recorded_since = UtcDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
 
     class Meta:

@@ -4,7 +4,7 @@ partners' serializers leave out internal notes and analysts' names."""
 import re
 from datetime import UTC, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Expression, Prefetch, Value
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -155,6 +155,10 @@ class ObligationSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()
     overdue_since = serializers.DateTimeField(allow_null=True)
+    matches = serializers.BooleanField(
+        help_text="In a filtered list: whether this party's obligation meets the filters on parties "
+        "(party, status, overdue, due_before, due_after). Otherwise always true."
+    )
 
 
 def _iso(value) -> str | None:
@@ -188,6 +192,7 @@ def obligation_data(row: dict) -> dict:
         "due_at": _iso(row["due_at"]),
         "overdue": row["overdue"],
         "overdue_since": _iso(row["overdue_since"]),
+        "matches": row["matches"],
     }
 
 
@@ -232,12 +237,19 @@ def commitment_data(row: dict, obligations: list[dict], recipients: list[str], u
     }
 
 
-def commitments_data(rows: list[dict], url_prefix: str) -> list[dict]:
+def commitments_data(rows: list[dict], url_prefix: str, matches: Expression | None = None) -> list[dict]:
     """Representations of a page of commitment rows (COMMITMENT_ROW), with two queries for
-    their obligations and recipients, whatever the page size."""
+    their obligations and recipients, whatever the page size. ``matches``: the list
+    filters' test of an obligation (CommitmentFilter.matches), read in the same query."""
     ids = [row["id"] for row in rows]
     obligations: dict[int, list] = {}
-    for o in Obligation.objects.filter(commitment_id__in=ids).order_by("party__code").values(*OBLIGATION_ROW):
+    rows_of_obligations = (
+        Obligation.objects.filter(commitment_id__in=ids)
+        .annotate(matches=Value(True) if matches is None else matches)
+        .order_by("party__code")
+        .values(*OBLIGATION_ROW, "matches")
+    )
+    for o in rows_of_obligations:
         obligations.setdefault(o["commitment_id"], []).append(o)
     recipients: dict[int, list] = {}
     links = Commitment.recipients.through.objects.filter(commitment_id__in=ids).order_by("party__code")

@@ -1,16 +1,14 @@
 """Counts for dashboards, with the same filters as the commitment list."""
 
 from django.db.models import Count, F, Q
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.api.base import PartnersReadAnalystsWrite, published_only
+from tracker.api.base import PartnersReadAnalystsWrite
 
 from ..choices import Status
-from ..models import Commitment, Obligation
-from .filters import CommitmentFilter
+from .filters import CommitmentFilter, commitment_filterset
 
 
 def _status_counts(rows, key: str) -> dict:
@@ -22,18 +20,21 @@ def _status_counts(rows, key: str) -> dict:
 
 
 class SummaryView(APIView):
-    """Counts by status per agreement, per party and per category; overdue counts; and
-    each party's on-time fulfilment rate: of its obligations that are fulfilled or whose
-    due moment has passed, the share fulfilled no later than the due day."""
+    """Counts of the commitments that match the filters, by status per agreement and per
+    category; per party, counts of its obligations that match (with party=AZE, only
+    Azerbaijan's), overdue counts, and the on-time fulfilment rate: of its obligations
+    that have a deadline and are fulfilled or past their due moment, the share fulfilled
+    no later than the due day. An obligation with no deadline (none set, or one that
+    waits on another commitment) is neither on time nor late: it is left out of the rate,
+    which is null when nothing is left."""
 
     permission_classes = [PartnersReadAnalystsWrite]
     filterset_class = CommitmentFilter
 
     @extend_schema(parameters=[], responses=OpenApiResponse(description="Counts; see the description."))
     def get(self, request):
-        commitments = published_only(Commitment.objects.all(), request, "agreement__")
-        commitments = DjangoFilterBackend().filter_queryset(request, commitments, self)
-        obligations = Obligation.objects.filter(commitment__in=commitments.values("pk"))
+        filterset = commitment_filterset(request)
+        commitments, obligations = filterset.qs, filterset.obligations()
 
         by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))
         by_category = commitments.values("category", "status").annotate(n=Count("pk"))
@@ -43,6 +44,7 @@ class SummaryView(APIView):
         )
         rates = (
             obligations.filter(Q(status=Status.FULFILLED) | Q(overdue=True))
+            .filter(commitment__current_deadline__due_date__isnull=False)
             .values("party__code")
             .annotate(assessed=Count("pk"), on_time=Count("pk", filter=fulfilled_on_time))
         )
@@ -76,7 +78,7 @@ class SummaryView(APIView):
                     for code, counts in sorted(party_counts.items())
                 ],
                 "overdue": {
-                    "commitments": commitments.filter(obligations__overdue=True).distinct().count(),
+                    "commitments": obligations.filter(overdue=True).values("commitment_id").distinct().count(),
                     "obligations": sum(overdue_by_party.values()),
                 },
             }

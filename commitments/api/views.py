@@ -18,7 +18,7 @@ from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsW
 
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
-from .filters import CommitmentFilter, StatusUpdateFilter
+from .filters import CommitmentFilter, StatusUpdateFilter, commitment_filterset
 from .serializers import (
     COMMITMENT_ROW,
     AgreementSerializer,
@@ -189,12 +189,12 @@ class CommitmentViewSet(
         return queryset
 
     def list(self, request, *args, **kwargs):
-        """Pages are read as rows, not model instances (see CommitmentSerializer)."""
-        rows = self.filter_queryset(self.get_queryset()).values(*COMMITMENT_ROW, "due_sort")
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(
-            commitments_data(page, CommitmentSerializer(context={"request": request}).url_prefix())
-        )
+        """Pages are read as rows, not model instances (see CommitmentSerializer); each
+        obligation says whether it matched the filters on parties."""
+        filterset = commitment_filterset(request, self.get_queryset())
+        page = self.paginate_queryset(filterset.qs.values(*COMMITMENT_ROW, "due_sort"))
+        url_prefix = CommitmentSerializer(context={"request": request}).url_prefix()
+        return self.get_paginated_response(commitments_data(page, url_prefix, filterset.matches()))
 
     def get_serializer_class(self):
         return {

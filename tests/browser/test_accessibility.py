@@ -33,6 +33,7 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
     for url in (
         "/",
         "/search/?party=AZE&overdue=true",
+        "/search/?overdue=yes",  # an error at its field
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
         "/alerts/",

@@ -26,6 +26,17 @@ class Cursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        """DRF reads a page_size it cannot use ("abc", 0, 1000) as the default or the
+        maximum, unsaid: here it is a 400 naming the values it takes."""
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":
+            return self.page_size
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+            message = f"Unknown value '{value}': use a whole number from 1 to {self.max_page_size}."
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(value)
+
 
 def model_field(model, name: str, **kwargs) -> serializers.Field:
     """The serializer field ModelSerializer builds for ``model.name`` (its length, its

@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from commitments.api.filters import IdFilter, UtcDateTimeFilter
+from commitments.api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter, UtcDateTimeFilter
 
 from ..choices import AlertKind
 from ..models import Alert
@@ -20,11 +20,11 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class AlertFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=AlertKind.choices)
-    party = django_filters.CharFilter(field_name="party__code")
+    kind = ChoiceFilter(choices=AlertKind.choices)
+    party = PartyCodeFilter(field_name="party__code")
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     commitment = IdFilter(field_name="obligation__commitment_id")
-    acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
+    acknowledged = StrictBooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     raised_since = UtcDateTimeFilter(field_name="raised_at", lookup_expr="gte")
 
     class Meta:
