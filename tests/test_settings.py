@@ -66,3 +66,20 @@ def test_by_default_the_database_is_a_sqlite_file_inside_the_project():
     result = manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.local")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == str(ROOT / "db.sqlite3")
+
+
+def cache_of(**env: str) -> list[str]:
+    code = "from django.conf import settings; c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
+    result = manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.local", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-2:]
+
+
+def test_the_shared_cache_is_redis_beside_the_broker_else_the_database():
+    environment = dict.fromkeys(("REDIS_URL", "CACHE_URL"), "")
+    assert cache_of(**environment) == ["django.core.cache.backends.db.DatabaseCache", "tracker_cache"]
+    # Redis: the next database number, so that clearing the cache never empties Celery's queue.
+    redis = {**environment, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert cache_of(**redis) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
+    named = {**redis, "CACHE_URL": "redis://cache.internal:6379/3"}
+    assert cache_of(**named) == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/3"]

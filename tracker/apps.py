@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(using, **kwargs) -> None:
+    """`migrate` also makes the database cache's table (when settings.CACHES uses one):
+    no separate `createcachetable` step to forget on a deployment."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class TrackerConfig(AppConfig):
@@ -8,3 +16,5 @@ class TrackerConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .api import schema  # noqa: F401  (registers the token schemes with drf-spectacular)
+
+        post_migrate.connect(create_cache_table, sender=self)

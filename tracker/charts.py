@@ -51,6 +51,8 @@ def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
     for parent in list(root.iter()):
         for script in parent.findall("script"):
             parent.remove(script)  # pygal's tooltip script: the pages run no script
+        for tooltip in parent.findall("g[@class='tooltip']"):
+            parent.remove(tooltip)  # ...so no tooltip, whose inline style the CSP would refuse
     for title in root.findall("title"):
         root.remove(title)  # "Pygal"; the figure's caption names the chart
     # The table under each chart carries the same figures for screen readers.

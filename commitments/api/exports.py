@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from tracker.api.auth import QueryTokenAuthentication
+from tracker.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
 from tracker.api.base import PartnersReadAnalystsWrite, published_only
 
 from ..models import StatusUpdate
@@ -253,14 +253,14 @@ class DeadlinesICSView(ExportView):
     """An iCalendar feed of due moments, one all-day event per obligation on its due day,
     with a stable UID (and a SEQUENCE that follows the deadline's revisions), so that a
     calendar updates the event when a deadline moves. Calendar apps cannot send headers:
-    give the token as ?token=."""
+    they give a feed key as ?token= (never an API token: see tracker/api/auth.py)."""
 
-    authentication_classes = [QueryTokenAuthentication]
+    authentication_classes = [FeedKeyAuthentication, HashedTokenAuthentication]
     renderer_classes = [ICalendarRenderer]
     filterset_class = CommitmentFilter
 
     @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, description="An API token.")],
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, description="A calendar feed key.")],
         responses={(200, "text/calendar"): OpenApiTypes.STR},
     )
     def get(self, request):

@@ -4,9 +4,12 @@ Every variable is listed in README.md ("Configuration"). Defaults are safe for a
 SQLite inside the project and no external service required.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +40,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is the message broker in production (used by the deadline engine).
 REDIS_URL = env("REDIS_URL", default="")
 
+# The cache every process shares (web workers, Celery): API throttle counts live in it, so
+# that N workers allow the rate once, not N times. CACHE_URL names one; else Redis at
+# REDIS_URL's server in the next database number (clearing the cache flushes its whole
+# database: never Celery's queue); else a table in the database (made by `migrate`).
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+elif REDIS_URL:
+    _broker = urlsplit(REDIS_URL)
+    _database = (int(_broker.path.strip("/") or 0) + 1) % 16
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _broker._replace(path=f"/{_database}").geturl(),
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache"}}
+
 # Mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=True; console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tracker@localhost")
@@ -61,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
+    "csp",
     "parties",
     "commitments",
     "tracker",
@@ -79,6 +104,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every historical row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +133,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes), on /accounts/login/ and /admin/login/ alike. Failures are
+# counted per username (many addresses guessing one account) and, separately, per address
+# (one address trying many accounts); either reaching the limit locks it out, even with the
+# right password, until LOGIN_COOLOFF_MINUTES after the last failure. Kept in the database:
+# shared by every process, kept across restarts, and listed (and cleared) in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: REMOTE_ADDR unless the site is behind proxies that set a header
+# the client cannot forge (then e.g. HTTP_X_FORWARDED_FOR,REMOTE_ADDR and the proxy count).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -209,9 +257,42 @@ EMAIL_TIMEOUT = 30
 # Deadline engine: days before a due moment at which due-soon alerts are raised.
 TRACKER_REMINDER_LEAD_DAYS = env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 1])
 
+# Content-Security-Policy (django-csp): only the site's own scripts, styles and images; the
+# few inline <style>/<script> elements (badge colours, the charts' SVG, the API docs'
+# start-up script) carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Calendar feed keys are in the feed's URL: redacted from the loggers that write URLs.
+    "filters": {"redact_secrets": {"()": "config.logs.RedactSecrets"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
+        "django.request": {"filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

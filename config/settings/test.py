@@ -27,6 +27,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # and only a file database waits for locks (timeout, WAL) instead of failing at once.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tracker-test-{os.getpid()}.sqlite3")}  # noqa: F405
 
+# The cache is a table in the test database (pytest-django creates it), so that servers
+# started by a test against that database share it; CACHE_URL (e.g. Redis) still wins.
+if not env("CACHE_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache"}}
+
 # Static files come from the apps' folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tracker import services as engine
+from tracker.choices import TokenKind
 from tracker.demo import load_demo
 from tracker.models import ApiToken
 
@@ -12,6 +13,13 @@ def token_client(user, read_only: bool) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     client.key = key
     return client
+
+
+@pytest.fixture
+def partner_feed_key(partner) -> str:
+    """A calendar feed key of the partner's: the deadlines feed takes it as ?token=."""
+    _, key = ApiToken.issue(user=partner, kind=TokenKind.FEED)
+    return key
 
 
 @pytest.fixture

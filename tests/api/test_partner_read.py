@@ -57,11 +57,11 @@ def test_the_csv_has_one_row_per_obligation_and_an_optional_hxl_row(partner_api,
     assert not first_rows[1][0].startswith("#")
 
 
-def test_a_calendar_app_accepts_the_deadline_feed_with_the_token_in_the_url(partner_api, demo):
+def test_a_calendar_app_accepts_the_deadline_feed_with_a_feed_key_in_the_url(partner_feed_key, demo):
     from rest_framework.test import APIClient
 
-    calendar_app = APIClient()  # sends no header: the token is in the URL
-    response = calendar_app.get("/api/v1/deadlines.ics", {"token": partner_api.key, "party": "AZE"})
+    calendar_app = APIClient()  # sends no header: the feed key is in the URL
+    response = calendar_app.get("/api/v1/deadlines.ics", {"token": partner_feed_key, "party": "AZE"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -73,7 +73,7 @@ def test_a_calendar_app_accepts_the_deadline_feed_with_the_token_in_the_url(part
     assert {e.decoded("DTSTART").isoformat() for e in events} == {"2020-11-06"}
     uids = {str(e["UID"]) for e in events}
     # Stable UIDs: the same events come back with the same UIDs.
-    again = Calendar.from_ical(calendar_app.get("/api/v1/deadlines.ics", {"token": partner_api.key}).content)
+    again = Calendar.from_ical(calendar_app.get("/api/v1/deadlines.ics", {"token": partner_feed_key}).content)
     assert uids <= {str(e["UID"]) for e in again.walk("VEVENT")}
     assert calendar_app.get("/api/v1/deadlines.ics", {"token": "wrong"}).status_code in (401, 403)
 

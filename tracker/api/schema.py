@@ -16,9 +16,15 @@ class TokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class QueryTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.auth.QueryTokenAuthentication"
-    name = "queryToken"
+class FeedKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "tracker.api.auth.FeedKeyAuthentication"
+    name = "feedKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "query", "name": "token", "description": "For calendar apps."}
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "token",
+            "description": "A calendar feed key (not an API token), for calendar apps; opens deadlines.ics only. "
+            "Issue one with `python manage.py issue_token USERNAME --feed`.",
+        }
