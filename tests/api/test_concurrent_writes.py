@@ -1,14 +1,17 @@
 """Concurrent writes through a real threaded server: of twenty PATCHes sent at once with
-the same ETag exactly one wins and the others get 412. Runs on PostgreSQL and on SQLite."""
+the same ETag exactly one wins and the others get 412, and twenty POSTs sent at once with
+the same Idempotency-Key write once. Runs on PostgreSQL and on SQLite."""
 
 import json
 import threading
 import urllib.error
 import urllib.request
+from datetime import date
 
 import pytest
 
-from commitments.models import Agreement
+from commitments.choices import Status
+from commitments.models import Agreement, Commitment, StatusUpdate
 from tracker.models import ApiToken
 
 THREADS = 20
@@ -87,3 +90,24 @@ def test_twenty_concurrent_patches_with_one_etag_one_wins(
     target.refresh_from_db()
     assert target.title == winner["title"]
     assert target.history.count() == history + 1
+
+
+def test_twenty_concurrent_posts_with_one_idempotency_key_write_once(
+    live_server, django_db_serialized_rollback, analyst_key, commitment
+):
+    url = f"{live_server.url}/api/v1/commitments/{commitment.pk}/status-updates/"
+    body = {
+        "party": "ARM",
+        "status": "in_progress",
+        "effective_date": str(date(2020, 11, 2)),
+        "summary": "Lists being compiled.",
+        "sources": [{"publisher": "ICRC", "published_on": "2020-11-02"}],
+    }
+
+    results = all_at_once(lambda i: send("POST", url, analyst_key, body, **{"Idempotency-Key": "retry-1"}))
+
+    assert all(isinstance(r, tuple) and r[0] == 201 for r in results), results
+    assert StatusUpdate.objects.filter(obligation__commitment=commitment).count() == 1
+    assert len({json.dumps(r[2], sort_keys=True) for r in results}) == 1  # every answer is the first one
+    assert sum(r[1].get("Idempotent-Replayed") == "true" for r in results) == THREADS - 1
+    assert Commitment.objects.get(pk=commitment.pk).status == Status.IN_PROGRESS
