@@ -1,6 +1,8 @@
 """Forms of the analysts' pages. They validate through the services, like the admin
 and the API, and take their fields' limits from the models."""
 
+import secrets
+
 from django import forms
 
 from utilities.fields import form_field
@@ -12,7 +14,32 @@ from .models import Deadline, StatusUpdate, StatusUpdateSource
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class StatusUpdatePageForm(forms.Form):
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OneTimeForm(forms.Form):
+    """A form whose page issues a random token with it: the view consumes the token in the
+    transaction of the write (tracker/idempotency.py), so posting the same form twice (a
+    double click, a resubmitted page) records once."""
+
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=255,
+        error_messages={"required": "This form is out of date: reload the page and submit it again."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = new_form_token()
+
+    def renew_token(self) -> None:
+        """Give a bound form (shown again with its input) a token not used yet."""
+        self.data = self.data.copy()
+        self.data["form_token"] = new_form_token()
+
+
+class StatusUpdatePageForm(OneTimeForm):
     party = forms.ChoiceField(label="Party", help_text="Which bound party; or all of them.")
     status = forms.ChoiceField(label="New status", choices=Status.choices)
     effective_on = form_field(StatusUpdate, "effective_on", label="Effective date", widget=DATE_INPUT)
@@ -35,7 +62,7 @@ class StatusUpdatePageForm(forms.Form):
         self.fields["party"].required = False
 
 
-class ExtensionPageForm(forms.Form):
+class ExtensionPageForm(OneTimeForm):
     """Shown on the same page as StatusUpdatePageForm, whose fields have the same names:
     ids of its own, so that each label points at its own form's field."""
 

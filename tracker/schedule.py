@@ -8,6 +8,7 @@ DEFAULT_SCHEDULE = [
     ("deadline reminders", "tracker.send_reminders", 1, "hours"),
     ("email outbox", "tracker.send_outbox", 1, "minutes"),
     ("daily digests", "tracker.queue_digests", 15, "minutes"),
+    ("idempotency keys purge", "tracker.purge_idempotency_keys", 1, "hours"),
 ]
 
 

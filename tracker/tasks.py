@@ -9,7 +9,7 @@ import time
 
 from celery import shared_task
 
-from . import notifications, services
+from . import idempotency, notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +51,10 @@ def send_outbox() -> dict:
             break
     logger.info("outbox: %s", total)
     return dataclasses.asdict(total)
+
+
+@shared_task(name="tracker.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    purged = idempotency.keys_purge()
+    logger.info("idempotency keys purged: %d", purged)
+    return purged

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from parties.models import Party
 from parties.validators import ANY_CODE
 from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from tracker.api.idempotency import IdempotentPostMixin
 
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
@@ -101,6 +102,7 @@ class PartyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class AgreementViewSet(
+    IdempotentPostMixin,
     ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -161,6 +163,7 @@ class AgreementViewSet(
 
 
 class CommitmentViewSet(
+    IdempotentPostMixin,
     ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments import services
 from commitments.models import Commitment, StatusUpdate
+from commitments.pages import new_form_token
 from tests.factories import UserFactory
 from tracker.demo import load_demo
 
@@ -35,6 +36,11 @@ RECORD = {
 }
 
 
+def once(form: dict) -> dict:
+    """A form as its page renders it: with a one-time token of its own."""
+    return {"form_token": new_form_token(), **form}
+
+
 def test_login_page_and_pages_need_a_login(client, lists):
     assert client.get("/accounts/login/").status_code == 200
     response = client.get(f"/commitments/{lists.pk}/")
@@ -44,7 +50,7 @@ def test_login_page_and_pages_need_a_login(client, lists):
 
 def test_an_analyst_records_a_status_update_with_a_source(client, analyst, lists):
     client.force_login(analyst)
-    response = client.post(f"/commitments/{lists.pk}/", RECORD, follow=True)
+    response = client.post(f"/commitments/{lists.pk}/", once(RECORD), follow=True)
     assert response.status_code == 200
     assert "Status update recorded." in response.text
     assert lists.obligations.get(party__code="AZE").status == "fulfilled"
@@ -56,7 +62,9 @@ def test_an_analyst_records_a_status_update_with_a_source(client, analyst, lists
 
 def test_an_invalid_form_shows_its_error_and_keeps_the_input(client, analyst, lists):
     client.force_login(analyst)
-    response = client.post(f"/commitments/{lists.pk}/", {**RECORD, "effective_on": "2020-10-01", "status": "violated"})
+    response = client.post(
+        f"/commitments/{lists.pk}/", once({**RECORD, "effective_on": "2020-10-01", "status": "violated"})
+    )
     assert response.status_code == 400
     form = response.context["record_form"]
     assert "status" in form.errors or "effective_on" in form.errors
@@ -67,13 +75,13 @@ def test_an_invalid_form_shows_its_error_and_keeps_the_input(client, analyst, li
 def test_an_extension_needs_a_reason_and_keeps_the_history(client, analyst, lists):
     client.force_login(analyst)
     missing = client.post(
-        f"/commitments/{lists.pk}/", {"action": "extend", "due_on": "2020-11-13", "source_publisher": "OSCE"}
+        f"/commitments/{lists.pk}/", once({"action": "extend", "due_on": "2020-11-13", "source_publisher": "OSCE"})
     )
     assert missing.status_code == 400
     assert "reason" in missing.context["extend_form"].errors
     done = client.post(
         f"/commitments/{lists.pk}/",
-        {"action": "extend", "due_on": "2020-11-13", "reason": "One more week.", "source_publisher": "OSCE"},
+        once({"action": "extend", "due_on": "2020-11-13", "reason": "One more week.", "source_publisher": "OSCE"}),
         follow=True,
     )
     assert "Deadline revised." in done.text
@@ -84,14 +92,14 @@ def test_an_extension_needs_a_reason_and_keeps_the_history(client, analyst, list
 
 def test_a_partner_reads_without_internal_notes_and_cannot_write(client, analyst, partner, lists):
     client.force_login(analyst)
-    client.post(f"/commitments/{lists.pk}/", RECORD)
+    client.post(f"/commitments/{lists.pk}/", once(RECORD))
     client.force_login(partner)
     page = client.get(f"/commitments/{lists.pk}/")
     assert page.status_code == 200
     assert "The ICRC confirms" in page.text
     assert "Confirmed by phone" not in page.text
     assert "Record a status update" not in page.text
-    assert client.post(f"/commitments/{lists.pk}/", RECORD).status_code == 403
+    assert client.post(f"/commitments/{lists.pk}/", once(RECORD)).status_code == 403
     lists.agreement.published = False
     lists.agreement.save()
     assert client.get(f"/commitments/{lists.pk}/").status_code == 404
@@ -159,9 +167,9 @@ NASTY = ["", "x" * 5000, "-1", "9" * 30, "2020-13-45", "0001-01-01", "9999-12-31
 def test_no_form_input_makes_a_server_error_or_a_half_write(client, analyst, lists, form):
     client.force_login(analyst)
     updates, deadlines = StatusUpdate.objects.count(), lists.deadlines.count()
-    for field in (f for f in form if f != "action"):
+    for field in (f for f in once(form) if f != "action"):
         for value in NASTY:
-            response = client.post(f"/commitments/{lists.pk}/", {**form, field: value})
+            response = client.post(f"/commitments/{lists.pk}/", {**once(form), field: value})
             assert response.status_code in (302, 400), (field, value, response.status_code)
             if response.status_code == 400:  # refused: nothing stored
                 assert (StatusUpdate.objects.count(), lists.deadlines.count()) == (updates, deadlines)

@@ -69,7 +69,18 @@ def etag_of(data) -> str:
 class ETagMixin:
     """ETags from the object's representation, so any change to what a client sees
     changes the tag. Lost updates are impossible: PUT/PATCH need If-Match (428 without,
-    412 when stale)."""
+    412 when stale), and the check and the write are one step (see filter_queryset)."""
+
+    def filter_queryset(self, queryset):
+        # On PUT/PATCH this is get_object()'s queryset (views override get_queryset).
+        queryset = super().filter_queryset(queryset)
+        if self.request.method in ("PUT", "PATCH"):
+            # Lock the row (not the joined ones) before its ETag is computed, until the
+            # request's transaction (ATOMIC_REQUESTS) ends: a concurrent writer with the same
+            # ETag waits here, then reads the new version and gets its 412. SQLite has no
+            # row locks; there the request's BEGIN IMMEDIATE takes the write lock first.
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
