@@ -15,7 +15,7 @@ from tracker.models import OutboundEmail, Recipient
 
 pytestmark = pytest.mark.django_db
 
-POISONED_TITLE = "POW lists\r\nBcc: victim@evil.example\u2028\x00\t to the ICRC"
+POISONED_TITLE = "POW lists\r\nBcc: victim@evil.example\u2028\x1b\t to the ICRC"
 SAFE_TITLE = "POW lists Bcc: victim@evil.example to the ICRC"
 BROKEN_ADDRESS = "broken@partner.example\r\nBcc: victim@evil.example"
 
@@ -78,7 +78,7 @@ def test_a_crlf_title_and_a_refused_address_among_100_good_messages(smtp_server,
 
 
 def test_a_subject_longer_than_its_column_is_sent_and_stored_shortened(smtp_server, make_commitment, truce, record):
-    long_party = PartyFactory(code="long", name="A " + "very " * 39 + "long party name")
+    long_party = PartyFactory(code="long", name="A " + "very " * 36 + "long party name")
     pledge = make_commitment(agreement=truce, title="T" * 200, parties=[long_party])
     subscribe("reader@partner.example")
     record(pledge)
