@@ -95,7 +95,7 @@ def validate_date_window(value: date) -> None:
         raise ValidationError(
             "Give a date from %(earliest)s to %(latest)s (%(years)d years from today).",
             code="out_of_window",
-            params={"earliest": f"{earliest:%-d %b %Y}", "latest": f"{latest:%-d %b %Y}", "years": YEARS_AHEAD},
+            params={"earliest": f"{earliest:%d %b %Y}", "latest": f"{latest:%d %b %Y}", "years": YEARS_AHEAD},
         )
 
 

@@ -111,8 +111,8 @@ def due_timeline(obligations: QuerySet[Obligation]) -> Timeline:
     unit = next((name for name, longest in TIMELINE_UNITS if days <= longest), "year")
     years = 1
     if unit == "day" and days < TIMELINE_MIN_DAYS:  # a few days either side, so one bar is not the whole axis
-        first -= timedelta(days=(TIMELINE_MIN_DAYS - days) // 2)
-        last = first + timedelta(days=TIMELINE_MIN_DAYS)
+        first -= min(timedelta(days=(TIMELINE_MIN_DAYS - days) // 2), first - date.min)  # none before year 1
+        last = first + min(timedelta(days=TIMELINE_MIN_DAYS), date.max - first)
     if unit == "year":
         years = next(step for step in YEAR_STEPS if last.year // step - first.year // step < TIMELINE_MAX_BUCKETS)
     buckets = _calendar(unit, first, last, years)

@@ -14,5 +14,5 @@ class RefuseNulInQueryMiddleware:
     def __call__(self, request):
         bad = sorted({name for name, values in request.GET.lists() if "\x00" in name + "".join(values)})
         if bad:
-            return JsonResponse({name.replace("\x00", "\\x00"): [self.message] for name in bad}, status=400)
+            return JsonResponse({name: [self.message] for name in bad}, status=400)
         return self.get_response(request)

@@ -2,6 +2,7 @@
 the field, and nothing is stored."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from commitments.models import Agreement, AgreementSource, Commitment, StatusUpdate
 from parties.models import Party
@@ -143,3 +144,12 @@ def test_the_admin_party_form_shows_bad_input_at_its_field(client, analyst, db, 
     response = client.post("/admin/parties/party/add/", data)
     assert field in form_errors(response)
     assert not Party.objects.exists()
+
+
+def test_the_services_enforce_the_same_limits(make_commitment, geneva):
+    """What neither a form nor a serializer checks first (the demo loader, a command) meets
+    the model's own validation: a TextField's max_length is enforced there too."""
+    with pytest.raises(ValidationError) as exc:
+        make_commitment(text="x" * 20_001, title="\u200b", condition="")
+    assert {"text", "title"} <= set(exc.value.message_dict)
+    assert not Commitment.objects.exists()
