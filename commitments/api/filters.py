@@ -68,14 +68,15 @@ class PartyCodeField(forms.CharField):
     """A party's code (" AZE" reads as AZE): one no party has is an error, not an empty
     answer that looks like "nothing to report"."""
 
-    def validate(self, value):
-        super().validate(value)
+    def clean(self, value):
+        value = super().clean(value)  # first the field's own checks: no NUL reaches the database
         if value and not Party.objects.filter(code=value).exists():
             raise forms.ValidationError(
                 "No party has the code '%(value)s': use a code listed at %(parties)s.",
                 code="invalid_choice",
                 params={"value": value, "parties": reverse("api:party-list")},
             )
+        return value
 
 
 class PartyCodeFilter(django_filters.CharFilter):

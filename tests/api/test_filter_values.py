@@ -21,6 +21,7 @@ COMMITMENT_VALUES = [
     ("category", "x", "prisoners"),
     ("nature", "x", "one_off"),
     ("party", "XYZ", "/api/v1/parties/"),
+    ("party", "A\x00", "Null characters"),  # PostgreSQL refuses NUL in text: checked first
     ("agreement", "abc", "whole number"),
     ("due_before", "soon", "ISO 8601"),
     ("due_after", "2020-13-45", "ISO 8601"),

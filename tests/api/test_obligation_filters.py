@@ -80,11 +80,12 @@ def test_each_obligation_says_whether_it_matched(partner_api, azerbaijan_fulfill
         ("ARM", "not_started", True, True),
         ("AZE", "fulfilled", False, False),
     ]
+    assert {type(o["matches"]) for o in lists["obligations"]} == {bool}  # JSON true/false, not 1/0
     # Without obligation filters every obligation matches, in the list and on its own.
     unfiltered = partner_api.get("/api/v1/commitments/").json()["results"]
-    assert all(o["matches"] for c in unfiltered for o in c["obligations"])
+    assert all(o["matches"] is True for c in unfiltered for o in c["obligations"])
     one = partner_api.get(lists["url"]).json()
-    assert all(o["matches"] for o in one["obligations"])
+    assert all(o["matches"] is True for o in one["obligations"])
 
 
 def test_due_before_and_after_read_the_named_partys_due_moment(partner_api, azerbaijan_fulfilled_the_lists):
