@@ -107,3 +107,12 @@ def test_an_admin_issues_a_feed_key_in_the_admin_and_sees_it_once(client, partne
 def test_analysts_cannot_issue_tokens_in_the_admin(client, analyst):
     client.force_login(analyst)
     assert client.get("/admin/tracker/apitoken/add/").status_code == 403
+
+
+def test_the_admin_issues_no_key_for_an_inactive_user(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    gone = UserFactory(username="former-partner", is_active=False)
+    response = client.post("/admin/tracker/apitoken/add/", {"user": gone.pk, "kind": "feed", "name": ""})
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.exists()

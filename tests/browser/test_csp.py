@@ -20,7 +20,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def test_pages_admin_and_api_docs_work_under_the_policy_with_no_violation(context, lists):
+def test_pages_admin_and_api_docs_work_under_the_policy_with_no_violation(context, lists, screenshot):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     violations: list[str] = []
     context.expose_binding("reportViolation", lambda source, text: violations.append(f"{source['frame'].url}: {text}"))
@@ -68,4 +68,5 @@ def test_pages_admin_and_api_docs_work_under_the_policy_with_no_violation(contex
     expect(page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/v1/commitments/$")).first).to_be_visible()
     expect(page.get_by_text("Ceasefire Commitment Tracker API").first).to_be_visible()
     page.wait_for_load_state("networkidle")
+    screenshot(page, "api-docs-under-csp")
     assert violations == [], "\n".join(violations)
