@@ -38,7 +38,7 @@ class IdempotencyKeySchema(AutoSchema):
         return [*parameters, PARAMETER] if self.method == "POST" else parameters
 
 
-class KeyReused(exceptions.APIException):
+class KeyReusedError(exceptions.APIException):
     status_code = http.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = {
         HEADER: ["This key was used in the last 24 hours for another request (method, path or body): use a new key."]
@@ -46,7 +46,7 @@ class KeyReused(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-class KeyBusy(exceptions.APIException):
+class KeyBusyError(exceptions.APIException):
     status_code = http.HTTP_409_CONFLICT
     default_detail = {HEADER: ["A request with this key is still being processed: retry it in a moment."]}
     default_code = "idempotency_key_busy"
@@ -82,9 +82,9 @@ class IdempotentPostMixin:
         try:
             row, fresh = idempotency.claim(user=request.user, token=token, key=key, fingerprint=fingerprint)
         except idempotency.KeyReused as exc:
-            raise KeyReused() from exc
+            raise KeyReusedError() from exc
         except idempotency.KeyBusy as exc:
-            raise KeyBusy() from exc
+            raise KeyBusyError() from exc
         if not fresh:
             raise _Replay(Response(row.response_body, status=row.response_status, headers={REPLAYED: "true"}))
         self.idempotency_key = row
