@@ -64,12 +64,13 @@ COMMITMENT_VERB = re.compile(
 # "Withdraw ...", "Immediately release ...").
 IMPERATIVE = re.compile(
     r"^[\W\d]*(?P<imperative>(?:immediately\s+)?(?:ensure|withdraw|release|exchange|take|adopt|enact|conduct|implement|provide|"
-    r"launch|continue|allow|facilitate|refrain|respect|cease|distinguish|establish|return|refrain|protect|stop)\b)",
+    r"launch|continue|allow|facilitate|respect|cease|distinguish|establish|return|refrain|protect|stop)\b)",
     re.IGNORECASE,
 )
 PASSIVE_AFTER_MODAL = re.compile(r"^\s*(?:not\s+)?(?:be|been|become|remain|proceed)\b", re.IGNORECASE)
 CONDITION = re.compile(
-    r"\b(?:if|in\s+the\s+event\s+(?:of|that)|in\s+case\s+of|provided\s+that)\s+(?P<what>[^.;:,”\"]+)"
+    r"\b(?:if|in\s+the\s+event\s+(?:of|that)|in\s+case\s+of|provided\s+that)\s+(?P<what>[^.;:,”\"]+)",
+    re.IGNORECASE,
 )
 ONGOING = re.compile(
     r"\b(?:refrain|cease|respect|abide|observe|maintain|continue|at\s+all\s+times|not\s+to|remain|cessation)\w*",

@@ -362,6 +362,15 @@ def test_a_conditional_commitment_keeps_its_trigger():
     assert proposal.condition == "there are direct clashes on the territory of Armenia"
     assert (proposal.bound, proposal.recipients) == (("RUS",), ("ARM",))
 
+    [first_word] = propose_commitments(
+        "In the event of a violation, the parties shall meet within 24 hours.",
+        parties=[ARM, AZE],
+        signed_on=SIGNED,
+        timezone="UTC",
+    )
+    assert (first_word.nature, first_word.condition) == (Nature.CONDITIONAL, "a violation")
+    assert first_word.deadline.within_days == 1  # the deadline stays, for the analyst to keep or drop
+
 
 def test_names_are_matched_as_written():
     """ "US" is the United States, "us" is not; a capital stands for its state."""
