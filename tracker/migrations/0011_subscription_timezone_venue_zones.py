@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0008_alert_lean_indexes"),
+        ("tracker", "0010_idempotency_keys"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from tracker.schedule import install_schedule
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0008_alert_lean_indexes"),
+        ("tracker", "0009_apitoken_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
