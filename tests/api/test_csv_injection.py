@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from commitments import services
+from commitments.models import Commitment, StatusUpdate
 from commitments.services import DeadlineInput, SourceInput
 from tests.factories import AgreementFactory, PartyFactory
 
@@ -27,14 +28,16 @@ def rows(response) -> list[list[str]]:
 
 @pytest.fixture
 def formulas(analyst):
-    """An agreement, a party and commitments whose text a spreadsheet would run."""
+    """An agreement, a party and commitments whose text a spreadsheet would run. Titles
+    and summaries are written as stored data from before the input rules (which refuse
+    control characters and blank text) would be: by UPDATE, after valid placeholders."""
     agreement = AgreementFactory(title=HYPERLINK, signed_on=date(2020, 10, 30), published=True)
     party = PartyFactory(code="ZZZ", name="@SUM(1)", kind="state")
     for i, title in enumerate(FORMULAS + HARMLESS):
         commitment = services.commitment_create(
             agreement=agreement,
             reference=f"-{i}",
-            title=title,
+            title=f"Placeholder {i}",
             text="t",
             category="prisoners",
             nature="one_off",
@@ -46,10 +49,12 @@ def formulas(analyst):
             commitment=commitment,
             status="in_progress",
             effective_on=date(2020, 11, 2),
-            summary=title,
+            summary=f"Placeholder {i}",
             sources=[SourceInput(publisher=HYPERLINK, published_on=date(2020, 11, 2))],
             user=analyst,
         )
+        Commitment.objects.filter(pk=commitment.pk).update(title=title)
+        StatusUpdate.objects.filter(obligation__commitment=commitment).update(summary=title)
 
 
 def neutralised(value: str) -> str:
