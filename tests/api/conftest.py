@@ -12,6 +12,8 @@ def token_client(user, read_only: bool) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     client.key = key
+    # Calendar apps give a feed key in the URL (API tokens are refused there).
+    _, client.feed_key = ApiToken.issue(user=user, kind=TokenKind.FEED)
     return client
 
 

@@ -16,8 +16,8 @@ EXPORTS = [
 
 def get(partner_api, url: str, accept: str | None, **params):
     client, headers = partner_api, {} if accept is None else {"HTTP_ACCEPT": accept}
-    if url.endswith(".ics"):  # calendar apps give the token in the URL
-        client, params = APIClient(), {"token": partner_api.key, **params}
+    if url.endswith(".ics"):  # calendar apps give a feed key in the URL
+        client, params = APIClient(), {"token": partner_api.feed_key, **params}
     return client.get(url, params, **headers)
 
 

@@ -31,7 +31,7 @@ class Collect(logging.Handler):
         self.lines.append(self.format(record))
 
 
-def test_the_development_server_log_does_not_contain_the_feed_key(partner):
+def test_the_development_server_log_does_not_contain_the_feed_key(partner, azerbaijan):
     key = feed_key(partner)
     collected = Collect()
     loggers = [logging.getLogger(name) for name in ("django.server", "django.request")]
@@ -58,7 +58,7 @@ def test_the_development_server_log_does_not_contain_the_feed_key(partner):
     assert "GET /api/v1/deadlines.ics?party=AZE&token=[redacted] HTTP/1.1" in "\n".join(requests)
 
 
-def test_gunicorn_access_and_error_logs_do_not_contain_the_feed_key(partner, tmp_path):
+def test_gunicorn_access_and_error_logs_do_not_contain_the_feed_key(partner, azerbaijan, tmp_path):
     key = feed_key(partner)
     log = tmp_path / "gunicorn.log"
     # Access logging on, as an operator would switch it on.

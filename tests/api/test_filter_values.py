@@ -57,8 +57,8 @@ CASES = (
 
 
 def get(partner_api, url, params):
-    if url.endswith(".ics"):  # calendar apps give the token in the URL
-        return APIClient().get(url, {"token": partner_api.key, **params})
+    if url.endswith(".ics"):  # calendar apps give a feed key in the URL
+        return APIClient().get(url, {"token": partner_api.feed_key, **params})
     return partner_api.get(url, params)
 
 

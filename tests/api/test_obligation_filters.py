@@ -50,7 +50,7 @@ def csv_rows(response) -> list[dict]:
 
 
 def feed(partner_api, params: dict) -> list:
-    response = APIClient().get("/api/v1/deadlines.ics", {"token": partner_api.key, **params})
+    response = APIClient().get("/api/v1/deadlines.ics", {"token": partner_api.feed_key, **params})
     assert response.status_code == 200
     return list(Calendar.from_ical(response.content).walk("VEVENT"))
 

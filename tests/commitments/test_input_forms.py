@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from commitments.models import Agreement, AgreementSource, Commitment, StatusUpdate
 from parties.models import Party
 from tests.commitments.test_admin import form_data, form_errors
-from tests.commitments.test_pages import EXTEND, RECORD
+from tests.commitments.test_pages import EXTEND, RECORD, once
 from tracker.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ SCRIPT_URL = 'https://example.org/"><script>alert(1)</script>'
 def test_the_record_form_shows_bad_input_at_its_field(client, analyst, lists, field, value):
     client.force_login(analyst)
     before = StatusUpdate.objects.count()
-    response = client.post(f"/commitments/{lists.pk}/", {**RECORD, field: value})
+    response = client.post(f"/commitments/{lists.pk}/", once({**RECORD, field: value}))
     assert response.status_code == 400
     assert field in response.context["record_form"].errors, response.context["record_form"].errors
     assert StatusUpdate.objects.count() == before
@@ -63,7 +63,7 @@ def test_the_extend_form_shows_bad_input_at_its_field(client, analyst, lists, fi
     data = {**EXTEND, field: value}
     if field == "within_days":
         data["due_on"] = ""
-    response = client.post(f"/commitments/{lists.pk}/", data)
+    response = client.post(f"/commitments/{lists.pk}/", once(data))
     assert response.status_code == 400
     assert field in response.context["extend_form"].errors, response.context["extend_form"].errors
     assert lists.deadlines.count() == 1
@@ -71,7 +71,7 @@ def test_the_extend_form_shows_bad_input_at_its_field(client, analyst, lists, fi
 
 def test_the_extend_form_takes_ten_years_like_the_api(client, analyst, lists):
     client.force_login(analyst)
-    response = client.post(f"/commitments/{lists.pk}/", {**EXTEND, "due_on": "", "within_days": "3650"})
+    response = client.post(f"/commitments/{lists.pk}/", once({**EXTEND, "due_on": "", "within_days": "3650"}))
     assert response.status_code == 302
     assert lists.deadlines.count() == 2
 
