@@ -180,5 +180,8 @@ def test_an_admin_revokes_a_token_in_the_admin(client, partner):
     page = client.get("/admin/tracker/apitoken/")
     assert page.status_code == 200
     assert api.key not in page.text  # only the prefix is shown
-    client.post("/admin/tracker/apitoken/", {"action": "revoke", "_selected_action": [ApiToken.objects.get(key_hash=ApiToken.hash(api.key)).pk]})
+    client.post(
+        "/admin/tracker/apitoken/",
+        {"action": "revoke", "_selected_action": [ApiToken.objects.get(key_hash=ApiToken.hash(api.key)).pk]},
+    )
     assert api.get("/api/v1/parties/").status_code == 401
