@@ -13,17 +13,24 @@ class AgreementKind(models.TextChoices):
 
 class ParticipantRole(models.TextChoices):
     SIGNATORY = "signatory", "Signatory"
+    GUARANTOR = "guarantor", "Guarantor"
     MEDIATOR = "mediator", "Mediator"
     WITNESS = "witness", "Witness"
+    OTHER = "other", "Other"
 
 
 class RelationKind(models.TextChoices):
     IMPLEMENTS = "implements", "Implements"
     SUPERSEDES = "supersedes", "Supersedes"
+    AMENDS = "amends", "Amends"
 
 
 # The same relation read from the earlier agreement's side.
-RELATION_INVERSE_LABELS = {RelationKind.IMPLEMENTS: "Implemented by", RelationKind.SUPERSEDES: "Superseded by"}
+RELATION_INVERSE_LABELS = {
+    RelationKind.IMPLEMENTS: "Implemented by",
+    RelationKind.SUPERSEDES: "Superseded by",
+    RelationKind.AMENDS: "Amended by",
+}
 
 
 class Category(models.TextChoices):

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +39,9 @@ class DeadlineInput:
     due_on: date | None = None
     within_days: int | None = None
     after_commitment: Commitment | None = None
+    # In commitments_create_many: the reference of the commitment (in the same batch or
+    # already in the agreement) whose fulfilment the days count from.
+    after_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,39 @@ def _raise_if(errors: dict) -> None:
 # Agreements
 
 
+def _agreement_children(agreement: Agreement, participants, sources, relations) -> list:
+    children = [AgreementParticipant(agreement=agreement, party=p, role=r) for p, r in participants]
+    children += [AgreementSource(agreement=agreement, **asdict(s)) for s in sources]
+    children += [AgreementRelation(agreement=agreement, related_agreement=a, kind=k) for a, k in relations]
+    return children
+
+
+def _children_errors(children: list) -> dict:
+    """Errors of an agreement's participants, sources and relations, keyed
+    ``participants[i].field`` (and sources[i], relations[i]), plus repeated entries."""
+    errors: dict = {}
+    seen: set = set()
+    counters: dict[str, int] = {}
+    for child in children:
+        name = CHILD_LISTS[type(child)]
+        index = counters.get(name, 0)
+        counters[name] = index + 1
+        _clean(child, errors, exclude=["agreement"], prefix=f"{name}[{index}].")
+        key = _child_key(child)
+        if key is not None and key in seen:
+            errors.setdefault(f"{name}[{index}]", []).append("This entry is listed twice.")
+        seen.add(key)
+    return errors
+
+
+def _child_key(child):
+    if isinstance(child, AgreementParticipant):
+        return ("participant", child.party_id, child.role)
+    if isinstance(child, AgreementRelation):
+        return ("relation", child.related_agreement_id, child.kind)
+    return None
+
+
 @transaction.atomic
 def agreement_create(
     *,
@@ -114,29 +151,123 @@ def agreement_create(
         published=published,
     )
     _clean(agreement, errors)
+    children = _agreement_children(agreement, participants, sources, relations)
+    errors.update(_children_errors(children))
+    if published:
+        errors.update(publish_errors(agreement=agreement, user=user, creating=True))
     _raise_if(errors)
+    if published:
+        agreement.published_at, agreement.published_by = timezone.now(), user
     _track(agreement, user).save()
-    children = [AgreementParticipant(agreement=agreement, party=p, role=r) for p, r in participants]
-    children += [AgreementSource(agreement=agreement, **asdict(s)) for s in sources]
-    children += [AgreementRelation(agreement=agreement, related_agreement=a, kind=k) for a, k in relations]
-    for child in children:
-        _clean(child, errors, prefix=f"{child._meta.model_name}.")
-    _raise_if(errors)
     for child in children:
         _track(child, user).save()
     return agreement
 
 
 EDITABLE_AGREEMENT_FIELDS = ("title", "kind", "signed_on", "venue", "timezone", "summary", "published")
+CHILD_LISTS = {AgreementParticipant: "participants", AgreementSource: "sources", AgreementRelation: "relations"}
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, user=None, reason: str = "", **changes) -> Agreement:
-    """Change an agreement's own fields; the historical row records who and why."""
+def agreement_update(
+    *,
+    agreement: Agreement,
+    user=None,
+    reason: str = "",
+    participants: Iterable[tuple] | None = None,
+    sources: Iterable[SourceInput] | None = None,
+    relations: Iterable[tuple] | None = None,
+    **changes,
+) -> Agreement:
+    """Change an agreement's own fields and, when given, replace its participants, sources
+    or relations (each list whole). Every changed row gets a historical row with who and
+    why; a removed one keeps its history. Publishing (``published=True`` on a draft) goes
+    by the rule of ``agreement_publish``."""
+    publishing = changes.get("published") is True and not agreement.published
     errors = _apply_changes(agreement, EDITABLE_AGREEMENT_FIELDS, changes)
+    replaced = {
+        AgreementParticipant: participants,
+        AgreementSource: sources,
+        AgreementRelation: relations,
+    }
+    new_children = _agreement_children(agreement, participants or (), sources or (), relations or ())
+    # Relations are checked against the agreement's own id (it relates to itself?).
+    errors.update(_children_errors(new_children))
+    if publishing:
+        errors.update(publish_errors(agreement=agreement, user=user))
     _raise_if(errors)
+    if publishing:
+        agreement.published_at, agreement.published_by = timezone.now(), user
     _track(agreement, user, reason).save()
+    for model, given in replaced.items():
+        if given is None:
+            continue
+        old = {_row_key(c): c for c in model.objects.filter(agreement=agreement)}
+        new = {_row_key(c): c for c in new_children if type(c) is model}
+        for key, child in old.items():
+            if key not in new:
+                _track(child, user, reason).delete()
+        for key, child in new.items():
+            if key not in old:
+                _track(child, user, reason).save()
     return agreement
+
+
+def _row_key(child) -> tuple:
+    """What makes a participant, source or relation the same entry before and after an
+    edit: a row whose fields are all unchanged is kept as it is (its history too)."""
+    if isinstance(child, AgreementParticipant):
+        return (child.party_id, child.role)
+    if isinstance(child, AgreementRelation):
+        return (child.related_agreement_id, child.kind)
+    return (child.url, child.publisher, child.title, child.published_on)
+
+
+def draft_last_changed_by(agreement: Agreement):
+    """The id of the user who last changed the agreement or anything in it (participants,
+    sources, relations, commitments, their deadlines and obligations), read from the
+    history; None when no change has a user."""
+    pk = agreement.pk
+    latest = None
+    for model, lookup in (
+        (Agreement, {"id": pk}),
+        (AgreementParticipant, {"agreement_id": pk}),
+        (AgreementSource, {"agreement_id": pk}),
+        (AgreementRelation, {"agreement_id": pk}),
+        (Commitment, {"agreement_id": pk}),
+        (Deadline, {"commitment__agreement_id": pk}),
+        (Obligation, {"commitment__agreement_id": pk}),
+    ):
+        row = (
+            model.history.filter(**lookup)
+            .exclude(history_user=None)
+            .order_by("-history_date")
+            .values_list("history_date", "history_user_id")
+            .first()
+        )
+        if row and (latest is None or row[0] > latest[0]):
+            latest = row
+    return latest[1] if latest else None
+
+
+def publish_errors(*, agreement: Agreement, user, creating: bool = False) -> dict:
+    """Why ``user`` may not publish this draft now: with PUBLISH_FOUR_EYES on, the analyst
+    who last changed it (or who is creating it) needs a second analyst to publish it."""
+    if not settings.PUBLISH_FOUR_EYES:
+        return {}
+    if user is None or creating or draft_last_changed_by(agreement) == user.pk:
+        return {"published": ["Four eyes: you made the last change to this draft, so another analyst must publish it."]}
+    return {}
+
+
+@transaction.atomic
+def agreement_publish(*, agreement: Agreement, user) -> Agreement:
+    """Publish a draft: from now on partners (and their emails and exports) see it. Who
+    published it and when are recorded; publishing a published agreement changes nothing."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.published:
+        return locked
+    return agreement_update(agreement=locked, user=user, reason="Published", published=True)
 
 
 # Commitments
@@ -262,6 +393,135 @@ def commitment_create(
     if deadline is not None:
         deadline_set(commitment=commitment, deadline=deadline, reason=deadline_note, user=user)
     return commitment
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    """One commitment of a batch (commitments_create_many): what commitment_create takes."""
+
+    reference: str
+    title: str
+    text: str
+    category: str
+    nature: str
+    parties: Sequence = ()
+    recipients: Sequence = ()
+    condition: str = ""
+    deadline: DeadlineInput | None = None
+    deadline_note: str = ""
+
+
+# A service's deadline fields as the commitments form, the document and the API name them.
+DEADLINE_FIELD_NAMES = {"due_on": "deadline.date", "within_days": "deadline.days", "after_commitment": "deadline.after"}
+
+
+def _batch_order(agreement: Agreement, rows: Sequence[CommitmentInput], errors: dict) -> list[int]:
+    """Check the references and chained deadlines of a batch (``errors`` gets them, keyed
+    ``commitments[i].field``) and return the order to create the rows in: a row whose
+    deadline hangs on another row of the batch comes after it."""
+    existing = set(agreement.commitments.values_list("reference", flat=True)) if agreement.pk else set()
+    index_of: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        if row.reference in index_of:
+            errors.setdefault(f"commitments[{i}].reference", []).append(
+                f"The reference '{row.reference}' is also used by commitment {index_of[row.reference] + 1}."
+            )
+        else:
+            index_of[row.reference] = i
+    after: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        ref = row.deadline.after_reference if row.deadline else ""
+        if not ref:
+            continue
+        if ref == row.reference:
+            errors.setdefault(f"commitments[{i}].deadline.after", []).append(
+                "A deadline cannot hang on the fulfilment of its own commitment."
+            )
+        elif ref in index_of:
+            after[i] = index_of[ref]
+        elif ref not in existing:
+            errors.setdefault(f"commitments[{i}].deadline.after", []).append(
+                f"No commitment with the reference '{ref}' in this agreement."
+            )
+    order: list[int] = []
+    state: dict[int, str] = {}
+    for start in range(len(rows)):
+        path = []
+        node = start
+        while node is not None and node not in state:
+            state[node] = "open"
+            path.append(node)
+            node = after.get(node)
+        if node is not None and state.get(node) == "open":
+            cycle = path[path.index(node) :]
+            chain = " → ".join(rows[k].reference for k in [*cycle, node])
+            for k in cycle:
+                errors.setdefault(f"commitments[{k}].deadline.after", []).append(
+                    f"This chain of deadlines makes a cycle: {chain}."
+                )
+        for k in reversed(path):
+            state[k] = "done"
+            order.append(k)
+    return order
+
+
+def _row_deadline(row: CommitmentInput, created: dict[str, Commitment], agreement: Agreement):
+    spec = row.deadline
+    if spec is None or not spec.after_reference:
+        return spec
+    target = created.get(spec.after_reference) or agreement.commitments.get(reference=spec.after_reference)
+    return DeadlineInput(within_days=spec.within_days, after_commitment=target)
+
+
+@transaction.atomic
+def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentInput], user=None) -> list[Commitment]:
+    """Create a batch of commitments in an agreement, all or nothing. Every row is checked
+    before anything is written; errors are keyed ``commitments[i].field`` (the deadline's
+    fields as ``deadline.date``, ``deadline.days``, ``deadline.after``). A chained deadline
+    names its commitment by reference (``DeadlineInput.after_reference``), in the batch or
+    already in the agreement. Returns the commitments in the rows' order."""
+    errors: dict = {}
+    order = _batch_order(agreement, rows, errors)
+    for i, row in enumerate(rows):
+        spec = row.deadline
+        if spec is not None and spec.after_reference:
+            spec = DeadlineInput(due_on=spec.due_on, within_days=spec.within_days)  # checked without its target
+        try:
+            _commitment_build(
+                agreement=agreement,
+                reference=row.reference,
+                title=row.title,
+                text=row.text,
+                category=row.category,
+                nature=row.nature,
+                parties=list(row.parties),
+                condition=row.condition,
+                deadline=spec,
+                user=user,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                name = DEADLINE_FIELD_NAMES.get(field, field)
+                errors.setdefault(f"commitments[{i}].{name}", []).extend(messages)
+    _raise_if(errors)
+    created: dict[str, Commitment] = {}
+    for i in order:
+        row = rows[i]
+        created[row.reference] = commitment_create(
+            agreement=agreement,
+            reference=row.reference,
+            title=row.title,
+            text=row.text,
+            category=row.category,
+            nature=row.nature,
+            parties=row.parties,
+            condition=row.condition,
+            recipients=row.recipients,
+            deadline=_row_deadline(row, created, agreement),
+            deadline_note=row.deadline_note,
+            user=user,
+        )
+    return [created[row.reference] for row in rows]
 
 
 EDITABLE_COMMITMENT_FIELDS = ("reference", "title", "text", "category", "nature", "condition")

@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 from utilities.fields import MultiLineTextField, OneLineTextField
 
 from .choices import PartyKind
-from .validators import normalise_party_code, validate_party_code
+from .validators import normalise_party_code, validate_aliases, validate_party_code
 
 
 class Party(models.Model):
@@ -19,6 +19,13 @@ class Party(models.Model):
     name = OneLineTextField(verbose_name="name", max_length=200)
     short_name = OneLineTextField(verbose_name="short name", max_length=60, blank=True)
     kind = models.CharField(verbose_name="kind", max_length=32, choices=PartyKind.choices)
+    aliases = models.JSONField(
+        verbose_name="aliases",
+        default=list,
+        blank=True,
+        help_text="Other names and adjectives texts use for the party (Armenian, Yerevan).",
+        validators=[validate_aliases],
+    )
     description = MultiLineTextField(verbose_name="description", max_length=5_000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

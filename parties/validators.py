@@ -5,6 +5,8 @@ import re
 import pycountry
 from django.core.exceptions import ValidationError
 
+from utilities.validators import validate_one_line_text
+
 from .choices import PartyKind
 
 SLUG_CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -35,3 +37,22 @@ def validate_party_code(kind: str, code: str) -> None:
             },
             code="invalid_slug",
         )
+
+
+MAX_ALIASES = 50
+
+
+def validate_aliases(value) -> None:
+    """A list of at most 50 distinct one-line names, each 1-200 characters."""
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValidationError("Give the aliases as a list of names.", code="invalid_aliases")
+    if len(value) > MAX_ALIASES:
+        raise ValidationError(f"Give at most {MAX_ALIASES} aliases.", code="too_many_aliases")
+    seen = set()
+    for alias in value:
+        if not alias.strip() or len(alias) > 200:
+            raise ValidationError("An alias has 1 to 200 characters.", code="invalid_alias")
+        validate_one_line_text(alias)
+        if alias.casefold() in seen:
+            raise ValidationError(f"The alias '{alias}' is listed twice.", code="duplicate_alias")
+        seen.add(alias.casefold())

@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -34,6 +35,16 @@ class Agreement(models.Model):
         verbose_name="published",
         default=False,
         help_text="Partners see an agreement and its commitments only once it is published.",
+    )
+    published_at = models.DateTimeField(verbose_name="published at", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="published by",
     )
     parties = models.ManyToManyField(
         to="parties.Party",

@@ -296,3 +296,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Four eyes: when on, the analyst who last changed a draft agreement (or its commitments)
+# cannot publish it; another analyst must.
+PUBLISH_FOUR_EYES = env.bool("PUBLISH_FOUR_EYES", default=False)

@@ -1,0 +1,48 @@
+"""Writes of parties: the API, the pages and the intake all create and change parties here."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Party
+
+EDITABLE_PARTY_FIELDS = ("code", "name", "short_name", "kind", "aliases", "description")
+
+
+def _validated(party: Party) -> Party:
+    party.code = party.code or ""
+    party.full_clean()  # Party.clean normalises the code's case, then checks it
+    return party
+
+
+def party_check(**fields) -> None:
+    """Raise the ValidationError that ``party_create`` would raise, writing nothing."""
+    _validated(Party(**fields))
+
+
+@transaction.atomic
+def party_create(
+    *, code: str, name: str, kind: str, short_name: str = "", aliases=(), description: str = "", user=None
+) -> Party:
+    """Create a party: a state by its ISO 3166-1 alpha-3 code, any other by a slug of ours."""
+    party = _validated(
+        Party(code=code, name=name, kind=kind, short_name=short_name, aliases=list(aliases), description=description)
+    )
+    party._history_user = user
+    party.save()
+    return party
+
+
+@transaction.atomic
+def party_update(*, party: Party, user=None, reason: str = "", **changes) -> Party:
+    """Change a party's fields; the historical row records who and why."""
+    unknown = set(changes) - set(EDITABLE_PARTY_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    for field, value in changes.items():
+        setattr(party, field, list(value) if field == "aliases" else value)
+    _validated(party)
+    party._history_user = user
+    if reason:
+        party._change_reason = reason
+    party.save()
+    return party
