@@ -6,6 +6,7 @@ the admin, the API and the deadline engine.
 """
 
 import functools
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
@@ -132,3 +133,15 @@ def format_due(due_at: datetime | None, tz: ZoneInfo) -> str:
         return "no due moment yet"
     utc = due_at.astimezone(ZoneInfo("UTC"))
     return f"end of {due_day(due_at, tz):%d %b %Y} ({tz.key}) = {utc:%Y-%m-%d %H:%M} UTC"
+
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def validate_language_tag(value: str) -> None:
+    """A BCP 47 language tag starting with an ISO 639 language: en, ru, hy, az, pt-BR."""
+    if value and (not LANGUAGE_TAG.fullmatch(value) or len(value) > 35):
+        raise ValidationError(
+            f"'{value}' is not a language tag: use a BCP 47 tag such as en, ru, hy, az or pt-BR.",
+            code="invalid_language",
+        )

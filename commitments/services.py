@@ -50,6 +50,7 @@ class SourceInput:
     published_on: date | None
     url: str = ""
     title: str = ""
+    language: str = ""
 
 
 def _track(instance, user, reason: str = ""):

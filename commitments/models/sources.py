@@ -3,7 +3,7 @@ from django.db import models
 from utilities.fields import OneLineTextField
 from utilities.validators import validate_web_url
 
-from ..rules import validate_date_window
+from ..rules import validate_date_window, validate_language_tag
 
 
 class SourceFields(models.Model):
@@ -13,6 +13,13 @@ class SourceFields(models.Model):
     publisher = OneLineTextField(verbose_name="publisher", max_length=200)
     title = OneLineTextField(verbose_name="title", max_length=300, blank=True)
     published_on = models.DateField(verbose_name="publication date", validators=[validate_date_window])
+    language = models.CharField(
+        verbose_name="language",
+        max_length=35,
+        blank=True,
+        help_text="The document's language as a BCP 47 tag: en, ru, hy, az, fr.",
+        validators=[validate_language_tag],
+    )
 
     class Meta:
         abstract = True
