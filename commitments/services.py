@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -423,7 +423,11 @@ def _batch_order(agreement: Agreement, rows: Sequence[CommitmentInput], errors: 
     existing = set(agreement.commitments.values_list("reference", flat=True)) if agreement.pk else set()
     index_of: dict[str, int] = {}
     for i, row in enumerate(rows):
-        if row.reference in index_of:
+        if row.reference in existing:
+            errors.setdefault(f"commitments[{i}].reference", []).append(
+                f"This agreement already has a commitment with the reference '{row.reference}'."
+            )
+        elif row.reference in index_of:
             errors.setdefault(f"commitments[{i}].reference", []).append(
                 f"The reference '{row.reference}' is also used by commitment {index_of[row.reference] + 1}."
             )
@@ -502,6 +506,11 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
+                if field == NON_FIELD_ERRORS:
+                    if f"commitments[{i}].reference" in errors:
+                        continue  # the reference already used: said at the reference
+                    errors.setdefault(f"commitments[{i}]", []).extend(messages)
+                    continue
                 name = DEADLINE_FIELD_NAMES.get(field, field)
                 errors.setdefault(f"commitments[{i}].{name}", []).extend(messages)
     _raise_if(errors)
