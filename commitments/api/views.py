@@ -80,7 +80,12 @@ def flat_errors(detail, prefix: str = "") -> dict:
     services key theirs: {"participants[1].party": [...]}; a list's own error (not a list,
     too long) stays on the list's name."""
     if isinstance(detail, dict):
-        items = [(f"{prefix}.{k}" if prefix else k, v) for k, v in detail.items() if k != "non_field_errors"]
+        # DRF keys a list's errors by the item's index (an int), a dict's by the field.
+        items = [
+            (f"{prefix}[{k}]" if isinstance(k, int) else f"{prefix}.{k}" if prefix else k, v)
+            for k, v in detail.items()
+            if k != "non_field_errors"
+        ]
         own = detail.get("non_field_errors")
     elif detail and not all(isinstance(item, str) for item in detail):
         items = [(f"{prefix}[{i}]", item) for i, item in enumerate(detail) if item]
