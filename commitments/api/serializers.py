@@ -57,7 +57,7 @@ class PartyWriteSerializer(StrictSerializer):
 
     # The shape only: the service normalises the case and checks the code against the kind.
     code = serializers.RegexField(
-        ANY_CODE,
+        re.compile(rf"\A{ANY_CODE}\Z"),  # whole: RegexField searches
         max_length=40,
         help_text="ISO 3166-1 alpha-3 for a state (ARM); 2-40 lower-case letters, digits or hyphens otherwise "
         "(icrc). Cannot change once the party is used in an agreement or a commitment.",

@@ -197,7 +197,7 @@ class AgreementViewSet(
     pagination_class = CursorByUpdated
 
     def get_queryset(self):
-        queryset = Agreement.objects.prefetch_related(
+        queryset = Agreement.objects.select_related("published_by").prefetch_related(
             "participants__party", "sources", RelationSerializer.prefetch(self.request)
         )
         return published_only(queryset, self.request, "")

@@ -363,3 +363,25 @@ def test_four_eyes_on_create_and_update(analyst_api, second_analyst_api, moscow,
 def test_without_four_eyes_the_author_publishes(analyst_api, moscow):
     draft = send(analyst_api, "POST", "/api/v1/agreements/", new_agreement(moscow, published=True))
     assert draft.status_code == 201 and draft.json()["published_by"] == "ana"
+
+
+def test_the_analysts_list_reads_who_published_without_a_query_per_agreement(analyst_api, analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish(n: int) -> None:
+        for i in range(n):
+            title = f"Statement {Agreement.objects.count() + i}"
+            agreement_create(title=title, kind="protocol", signed_on=date(2020, 11, 1), published=True, user=analyst)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = analyst_api.get("/api/v1/agreements/")
+        assert {a["published_by"] for a in response.json()["results"]} == {"ana"}
+        return len(captured)
+
+    analyst_api.get("/api/v1/parties/")  # the token's last-used time is written once a minute
+    publish(1)
+    one = queries()
+    publish(10)
+    assert queries() == one
