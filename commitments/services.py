@@ -185,6 +185,10 @@ def agreement_update(
     why; a removed one keeps its history. Publishing (``published=True`` on a draft) goes
     by the rule of ``agreement_publish``."""
     publishing = changes.get("published") is True and not agreement.published
+    # Read before the changes are applied: whether this very request also changes the draft.
+    changes_fields = any(
+        getattr(agreement, field, None) != value for field, value in changes.items() if field != "published"
+    )
     errors = _apply_changes(agreement, EDITABLE_AGREEMENT_FIELDS, changes)
     replaced = {
         AgreementParticipant: participants,
@@ -195,7 +199,8 @@ def agreement_update(
     # Relations are checked against the agreement's own id (it relates to itself?).
     errors.update(_children_errors(new_children))
     if publishing:
-        errors.update(publish_errors(agreement=agreement, user=user))
+        changing = changes_fields or _children_change(agreement, replaced, new_children)
+        errors.update(publish_errors(agreement=agreement, user=user, changing=changing))
     _raise_if(errors)
     if publishing:
         agreement.published_at, agreement.published_by = timezone.now(), user
@@ -214,6 +219,17 @@ def agreement_update(
     return agreement
 
 
+def _children_change(agreement: Agreement, replaced: dict, new_children: list) -> bool:
+    """Whether the lists given differ from the agreement's rows (as _row_key sees them)."""
+    for model, given in replaced.items():
+        if given is None:
+            continue
+        old = {_row_key(c) for c in model.objects.filter(agreement=agreement)}
+        if old != {_row_key(c) for c in new_children if type(c) is model}:
+            return True
+    return False
+
+
 def _row_key(child) -> tuple:
     """What makes a participant, source or relation the same entry before and after an
     edit: a row whose fields are all unchanged is kept as it is (its history too)."""
@@ -221,7 +237,7 @@ def _row_key(child) -> tuple:
         return (child.party_id, child.role)
     if isinstance(child, AgreementRelation):
         return (child.related_agreement_id, child.kind)
-    return (child.url, child.publisher, child.title, child.published_on)
+    return (child.url, child.publisher, child.title, child.published_on, child.language)
 
 
 def draft_last_changed_by(agreement: Agreement):
@@ -251,12 +267,13 @@ def draft_last_changed_by(agreement: Agreement):
     return latest[1] if latest else None
 
 
-def publish_errors(*, agreement: Agreement, user, creating: bool = False) -> dict:
+def publish_errors(*, agreement: Agreement, user, creating: bool = False, changing: bool = False) -> dict:
     """Why ``user`` may not publish this draft now: with PUBLISH_FOUR_EYES on, the analyst
-    who last changed it (or who is creating it) needs a second analyst to publish it."""
+    who last changed it (or who is creating it, or changing it in the same request) needs a
+    second analyst to publish it."""
     if not settings.PUBLISH_FOUR_EYES:
         return {}
-    if user is None or creating or draft_last_changed_by(agreement) == user.pk:
+    if user is None or creating or changing or draft_last_changed_by(agreement) == user.pk:
         return {"published": ["Four eyes: you made the last change to this draft, so another analyst must publish it."]}
     return {}
 

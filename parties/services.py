@@ -32,15 +32,28 @@ def party_create(
     return party
 
 
+def party_in_use(party: Party) -> bool:
+    """Whether an agreement or a commitment names the party (as participant, bound party
+    or recipient)."""
+    return party.agreement_roles.exists() or party.obligations.exists() or party.commitments_received.exists()
+
+
 @transaction.atomic
 def party_update(*, party: Party, user=None, reason: str = "", **changes) -> Party:
     """Change a party's fields; the historical row records who and why."""
     unknown = set(changes) - set(EDITABLE_PARTY_FIELDS)
     if unknown:
         raise ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    old_code = party.code
     for field, value in changes.items():
         setattr(party, field, list(value) if field == "aliases" else value)
     _validated(party)
+    if party.code != old_code and party_in_use(party):
+        # Partners key their data on the code (API, exports, feeds): once the party is in an
+        # agreement or a commitment, a new code would silently break their references.
+        raise ValidationError(
+            {"code": [f"'{old_code}' is used in agreements or commitments: its code can no longer change."]}
+        )
     party._history_user = user
     if reason:
         party._change_reason = reason

@@ -10,14 +10,23 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parties.models import Party
-from parties.validators import ANY_CODE
+from parties.validators import ANY_CODE, MAX_ALIASES
 from tracker.api.base import StrictSerializer, model_field
 from tracker.roles import published_only
 from utilities.validators import validate_one_line_text
 
 from .. import rules
-from ..choices import Category, Confidence, Nature, Status
-from ..models import Agreement, AgreementRelation, Commitment, Deadline, Obligation, StatusUpdate, StatusUpdateSource
+from ..choices import Category, Confidence, Nature, ParticipantRole, RelationKind, Status
+from ..models import (
+    Agreement,
+    AgreementRelation,
+    AgreementSource,
+    Commitment,
+    Deadline,
+    Obligation,
+    StatusUpdate,
+    StatusUpdateSource,
+)
 
 
 class PartyCodeField(serializers.SlugRelatedField):
@@ -39,7 +48,34 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["code", "url", "name", "short_name", "kind", "updated_at"]
+        fields = ["code", "url", "name", "short_name", "kind", "aliases", "description", "updated_at"]
+
+
+class PartyWriteSerializer(StrictSerializer):
+    """What analysts send to create or change a party; parties.services checks the rules
+    (ISO 3166-1 alpha-3 for a state, a slug of ours otherwise; aliases)."""
+
+    # The shape only: the service normalises the case and checks the code against the kind.
+    code = serializers.RegexField(
+        re.compile(rf"\A{ANY_CODE}\Z"),  # whole: RegexField searches
+        max_length=40,
+        help_text="ISO 3166-1 alpha-3 for a state (ARM); 2-40 lower-case letters, digits or hyphens otherwise "
+        "(icrc). Cannot change once the party is used in an agreement or a commitment.",
+        error_messages={"invalid": "Use an ISO 3166-1 alpha-3 code (ARM) or a slug (icrc)."},
+    )
+    name = model_field(Party, "name")
+    short_name = model_field(Party, "short_name", default="")
+    kind = model_field(Party, "kind")
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200, trim_whitespace=False),
+        max_length=MAX_ALIASES,
+        required=False,
+        default=list,
+    )
+    description = model_field(Party, "description", default="")
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[validate_one_line_text]
+    )
 
 
 class ParticipantSerializer(serializers.Serializer):
@@ -52,6 +88,7 @@ class SourceSerializer(StrictSerializer):
     publisher = model_field(StatusUpdateSource, "publisher")
     title = model_field(StatusUpdateSource, "title", default="")
     published_on = model_field(StatusUpdateSource, "published_on")
+    language = model_field(StatusUpdateSource, "language", default="")
 
 
 class RelationSerializer(serializers.Serializer):
@@ -67,6 +104,8 @@ class RelationSerializer(serializers.Serializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement as every reader sees it; analysts also get ``published_by``."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail")
     date = serializers.DateField(source="signed_on")
     participants = ParticipantSerializer(many=True, read_only=True)
@@ -85,11 +124,64 @@ class AgreementSerializer(serializers.ModelSerializer):
             "timezone",
             "summary",
             "published",
+            "published_at",
             "participants",
             "sources",
             "relations",
             "updated_at",
         ]
+
+
+class AnalystAgreementSerializer(AgreementSerializer):
+    """Analysts also see who published the agreement (partners never see analysts' names)."""
+
+    published_by = serializers.CharField(source="published_by.username", allow_null=True, default=None)
+
+    class Meta(AgreementSerializer.Meta):
+        fields = [*AgreementSerializer.Meta.fields, "published_by"]
+
+
+class ParticipantInputSerializer(StrictSerializer):
+    party = party_code_field()
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+
+
+class AgreementSourceInputSerializer(SourceSerializer):
+    """A document the agreement's text comes from (the same fields as a status update's)."""
+
+    url = model_field(AgreementSource, "url", default="")
+    publisher = model_field(AgreementSource, "publisher")
+    title = model_field(AgreementSource, "title", default="")
+    published_on = model_field(AgreementSource, "published_on")
+    language = model_field(AgreementSource, "language", default="")
+
+
+class VisibleAgreementField(serializers.PrimaryKeyRelatedField):
+    """An agreement by id, among those the caller may read: one the caller may not read is
+    answered like one that does not exist."""
+
+    MAX_ID = 2**63 - 1  # larger ids overflow the database's integers
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return published_only(Agreement.objects.all(), request, "") if request else Agreement.objects.none()
+
+    def to_internal_value(self, data):
+        # bool is an int in Python: true would name agreement 1.
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= self.MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class RelationInputSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
+    agreement = VisibleAgreementField(queryset=Agreement.objects.none())
+
+
+# Long enough for any real agreement; a bound on the work one request can ask for.
+MAX_CHILDREN = 100
 
 
 class AgreementWriteSerializer(StrictSerializer):
@@ -100,6 +192,9 @@ class AgreementWriteSerializer(StrictSerializer):
     timezone = model_field(Agreement, "timezone", default="UTC")
     summary = model_field(Agreement, "summary", default="")
     published = serializers.BooleanField(required=False, default=False)
+    participants = ParticipantInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)
+    sources = AgreementSourceInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)
+    relations = RelationInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)
     reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", validators=[validate_one_line_text]
     )

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parties import services as party_services
 from parties.models import Party
 from parties.validators import ANY_CODE
 from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
@@ -24,12 +25,14 @@ from .serializers import (
     COMMITMENT_ROW,
     AgreementSerializer,
     AgreementWriteSerializer,
+    AnalystAgreementSerializer,
     AnalystStatusUpdateSerializer,
     CommitmentCreateSerializer,
     CommitmentSerializer,
     CommitmentUpdateSerializer,
     ObligationCreateSerializer,
     PartySerializer,
+    PartyWriteSerializer,
     RelationSerializer,
     StatusUpdateCreateSerializer,
     StatusUpdateSerializer,
@@ -49,14 +52,56 @@ DEADLINE_ERRORS = {
 }
 
 
+# The services' names of an agreement's own fields and children -> the API's.
+AGREEMENT_ERRORS = {"signed_on": "date", ".related_agreement": ".agreement", "__all__": "non_field_errors"}
+
+
+def _api_name(key: str, names: dict) -> str:
+    if key in names:
+        return names[key]
+    for suffix, name in names.items():  # relations[0].related_agreement -> relations[0].agreement
+        if suffix.startswith(".") and key.endswith(suffix):
+            return key.removesuffix(suffix) + name
+    return key
+
+
 @contextmanager
-def service_errors():
+def service_errors(names: dict = DEADLINE_ERRORS):
     """A service's ValidationError becomes a 400 naming the API's fields."""
     try:
         yield
     except DjangoValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise ValidationError({DEADLINE_ERRORS.get(k, k): v for k, v in detail.items()}) from exc
+        raise ValidationError({_api_name(k, names): v for k, v in detail.items()}) from exc
+
+
+def flat_errors(detail, prefix: str = "") -> dict:
+    """DRF's nested errors ({"participants": [{}, {"party": [...]}]}) keyed the way the
+    services key theirs: {"participants[1].party": [...]}; a list's own error (not a list,
+    too long) stays on the list's name."""
+    if isinstance(detail, dict):
+        # DRF keys a list's errors by the item's index (an int), a dict's by the field.
+        items = [
+            (f"{prefix}[{k}]" if isinstance(k, int) else f"{prefix}.{k}" if prefix else k, v)
+            for k, v in detail.items()
+            if k != "non_field_errors"
+        ]
+        own = detail.get("non_field_errors")
+    elif detail and not all(isinstance(item, str) for item in detail):
+        items = [(f"{prefix}[{i}]", item) for i, item in enumerate(detail) if item]
+        own = None
+    else:
+        return {prefix: detail}
+    flat = {prefix or "non_field_errors": own} if own else {}
+    for key, value in items:
+        flat.update(flat_errors(value, key))
+    return flat
+
+
+def validated_flat(serializer) -> dict:
+    if not serializer.is_valid():
+        raise ValidationError(flat_errors(serializer.errors))
+    return dict(serializer.validated_data)
 
 
 def deadline_input(data: dict | None) -> services.DeadlineInput | None:
@@ -92,13 +137,49 @@ class CommitmentCursor(CursorByUpdated):
         return self.ORDERINGS[key]
 
 
-class PartyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class PartyViewSet(
+    IdempotentPostMixin,
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Parties by code. Analysts create and change them (parties.services); partners read."""
+
     permission_classes = [PartnersReadAnalystsWrite]
     queryset = Party.objects.all()
     serializer_class = PartySerializer
     lookup_field = "code"
     lookup_value_regex = ANY_CODE
     pagination_class = CursorByUpdated
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return PartyWriteSerializer
+        return PartySerializer
+
+    def get_read_serializer(self, instance):
+        return PartySerializer(instance, context=self.get_serializer_context())
+
+    @extend_schema(request=PartyWriteSerializer, responses={201: PartySerializer})
+    def create(self, request, *args, **kwargs):
+        data = validated_flat(PartyWriteSerializer(data=request.data))
+        data.pop("reason")
+        with service_errors():
+            party = party_services.party_create(**data, user=request.user)
+        return Response(self.get_read_serializer(party).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PartyWriteSerializer, responses=PartySerializer)
+    def update(self, request, *args, partial=False, **kwargs):
+        party = self.get_object()
+        self.check_if_match(request, party)
+        data = validated_flat(PartyWriteSerializer(data=request.data, partial=partial))
+        reason = data.pop("reason", "")
+        with service_errors():
+            party_services.party_update(party=party, user=request.user, reason=reason, **data)
+        return Response(self.get_read_serializer(party).data)
 
 
 class AgreementViewSet(
@@ -116,7 +197,7 @@ class AgreementViewSet(
     pagination_class = CursorByUpdated
 
     def get_queryset(self):
-        queryset = Agreement.objects.prefetch_related(
+        queryset = Agreement.objects.select_related("published_by").prefetch_related(
             "participants__party", "sources", RelationSerializer.prefetch(self.request)
         )
         return published_only(queryset, self.request, "")
@@ -124,17 +205,40 @@ class AgreementViewSet(
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return AgreementWriteSerializer
-        return AgreementSerializer
+        # The schema documents what every reader gets; analysts also get published_by.
+        if getattr(self, "swagger_fake_view", False) or is_partner(self.request):
+            return AgreementSerializer
+        return AnalystAgreementSerializer
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "publish":  # the If-Match check and the publication are one step
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
 
     def get_read_serializer(self, instance):
-        return AgreementSerializer(instance, context=self.get_serializer_context())
+        serializer = AgreementSerializer if is_partner(self.request) else AnalystAgreementSerializer
+        return serializer(instance, context=self.get_serializer_context())
 
-    @extend_schema(request=AgreementWriteSerializer, responses=AgreementSerializer)
+    def _fresh(self, agreement):
+        """The agreement read again with its children, as a GET would show it."""
+        return self.get_queryset().get(pk=agreement.pk)
+
+    def _write_input(self, partial: bool) -> dict:
+        write = AgreementWriteSerializer(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        data = validated_flat(write)
+        if "participants" in data:
+            data["participants"] = [(p["party"], p["role"]) for p in data["participants"]]
+        if "sources" in data:
+            data["sources"] = [services.SourceInput(**s) for s in data["sources"]]
+        if "relations" in data:
+            data["relations"] = [(r["agreement"], r["kind"]) for r in data["relations"]]
+        return data
+
+    @extend_schema(request=AgreementWriteSerializer, responses={201: AgreementSerializer})
     def create(self, request, *args, **kwargs):
-        write = AgreementWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = write.validated_data
-        with service_errors():
+        data = self._write_input(partial=False)
+        with service_errors(AGREEMENT_ERRORS):
             agreement = services.agreement_create(
                 title=data["title"],
                 kind=data["kind"],
@@ -143,23 +247,43 @@ class AgreementViewSet(
                 timezone_name=data["timezone"],
                 summary=data["summary"],
                 published=data["published"],
+                participants=data.get("participants", ()),
+                sources=data.get("sources", ()),
+                relations=data.get("relations", ()),
                 user=request.user,
             )
-        return Response(self.get_read_serializer(agreement).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_read_serializer(self._fresh(agreement)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AgreementWriteSerializer, responses=AgreementSerializer)
     def update(self, request, *args, partial=False, **kwargs):
         agreement = self.get_object()
         self.check_if_match(request, agreement)
-        write = AgreementWriteSerializer(data=request.data, partial=partial)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self._write_input(partial)
         reason = data.pop("reason", "")
         if "date" in data:
             data["signed_on"] = data.pop("date")
-        with service_errors():
+        with service_errors(AGREEMENT_ERRORS):
             services.agreement_update(agreement=agreement, user=request.user, reason=reason, **data)
-        return Response(self.get_read_serializer(agreement).data)
+        return Response(self.get_read_serializer(self._fresh(agreement)).data)
+
+    @extend_schema(request=None, responses=AgreementSerializer)
+    @action(detail=True, methods=["post"], url_path="publish")
+    def publish(self, request, pk=None):
+        """Publish a draft: partners see it from now on; who and when are recorded. With
+        PUBLISH_FOUR_EYES, the analyst who last changed the draft cannot publish it (a 400
+        naming ``published``). An If-Match header, when sent, must match (412 otherwise),
+        so a reviewer publishes the version they read. Publishing a published agreement
+        changes nothing."""
+        agreement = self.get_object()
+        if request.headers.get("If-Match"):
+            self.check_if_match(request, agreement)
+        if isinstance(request.data, dict) and request.data:
+            raise ValidationError({str(name): ["Unknown field."] for name in sorted(request.data)})
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Publishing takes no body (or an empty object)."]})
+        with service_errors(AGREEMENT_ERRORS):
+            services.agreement_publish(agreement=agreement, user=request.user)
+        return Response(self.get_read_serializer(self._fresh(agreement)).data)
 
 
 class CommitmentViewSet(

@@ -111,3 +111,35 @@ def test_twenty_concurrent_posts_with_one_idempotency_key_write_once(
     assert len({json.dumps(r[2], sort_keys=True) for r in results}) == 1  # every answer is the first one
     assert sum(r[1].get("Idempotent-Replayed") == "true" for r in results) == THREADS - 1
     assert Commitment.objects.get(pk=commitment.pk).status == Status.IN_PROGRESS
+
+
+def test_twenty_concurrent_participant_replacements_with_one_etag_one_wins(
+    live_server, django_db_serialized_rollback, analyst_key, commitment, icrc
+):
+    """A list replaced whole is still one write: of twenty PATCHes of the participants with
+    one ETag, one wins, the others get 412, and the list is the winner's, not a mix."""
+    agreement = commitment.agreement
+    url = f"{live_server.url}/api/v1/agreements/{agreement.pk}/"
+    status, headers, _ = send("GET", url, analyst_key)
+    assert status == 200
+    roles = ["signatory", "guarantor", "mediator", "witness", "other"]
+
+    def participants(i: int) -> list[dict]:
+        return [{"party": "ARM", "role": "signatory"}, {"party": "icrc", "role": roles[i % 5]}]
+
+    results = all_at_once(
+        lambda i: send(
+            "PATCH",
+            url,
+            analyst_key,
+            {"participants": participants(i), "reason": f"Edit {i}."},
+            **{"If-Match": headers["ETag"]},
+        )
+    )
+
+    statuses = sorted(r[0] if isinstance(r, tuple) else repr(r) for r in results)
+    assert statuses == [200] + [412] * (THREADS - 1)
+    winner = next(i for i, r in enumerate(results) if r[0] == 200)
+    stored = sorted(agreement.participants.values_list("party__code", "role"))
+    assert stored == sorted((p["party"], p["role"]) for p in participants(winner))
+    assert sorted((p["party"], p["role"]) for p in results[winner][2]["participants"]) == stored
