@@ -14,6 +14,7 @@ from tracker import idempotency, roles
 from tracker.roles import published_only
 
 from . import services
+from .agreement_forms import PublishForm
 from .form_errors import add_service_errors
 from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
@@ -97,10 +98,12 @@ class _Refused(Exception):
     """The service refused the form: the form's token is rolled back with the write."""
 
 
-def _once(request, form, write) -> bool:
+def _once(request, form, write):
     """Run ``write`` (True when it wrote) once per form token: the token is claimed in the
     transaction of the write, so a second post of the same form (a double click, a
-    resubmitted page) finds it and records nothing."""
+    resubmitted page) finds it and records nothing. ``write`` may return a dict instead of
+    True (where to go next: the page of what it created); it is stored with the token and
+    returned to the second post as well. Returns False when nothing was written."""
     body = urlencode(sorted((k, v) for k, values in request.POST.lists() for v in values if k != CSRF_FIELD))
     fingerprint = idempotency.request_hash(request.method, request.path, body.encode())
     try:
@@ -109,9 +112,10 @@ def _once(request, form, write) -> bool:
                 user=request.user, key=form.cleaned_data["form_token"], fingerprint=fingerprint
             )
             if fresh:
-                if not write():
+                wrote = write()
+                if not wrote:
                     raise _Refused
-                idempotency.complete(claimed, status=302, body=None)
+                idempotency.complete(claimed, status=302, body=wrote if isinstance(wrote, dict) else None)
     except _Refused:
         return False
     except (idempotency.KeyReused, idempotency.KeyBusy):
@@ -122,7 +126,7 @@ def _once(request, form, write) -> bool:
         return False
     if not fresh:
         messages.info(request, f"{ALREADY_SUBMITTED} Nothing was recorded twice.")
-    return True
+    return claimed.response_body or True
 
 
 def _record(request, commitment, obligations, form) -> bool:
@@ -177,23 +181,33 @@ def _extend(request, commitment, form) -> bool:
 @login_required
 def agreement_detail(request, pk: int):
     page_role(request)
-    agreement = get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
+    agreement = get_object_or_404(published_only(Agreement.objects.select_related("published_by"), request, ""), pk=pk)
+    return agreement_page(request, agreement)
+
+
+def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
+    """The agreement's page; for analysts, whether it is published, by whom and when, its
+    Edit link and, on a draft, the Publish button (``publish_form``: one refused)."""
     commitments = (
         agreement.commitments.select_related("current_deadline")
         .prefetch_related("obligations__party")
         .order_by("reference")
     )
-    return render(
-        request,
-        "commitments/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "commitments": commitments,
-            "participants": agreement.participants.select_related("party"),
-            "sources": agreement.sources.all(),
-            "relations": published_only(
-                agreement.relations.select_related("related_agreement"), request, "related_agreement__"
-            ),
-            "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
-        },
-    )
+    can_write = roles.role_of(request.user) in (roles.ANALYST, roles.ADMIN)
+    context = {
+        "agreement": agreement,
+        "commitments": commitments,
+        "participants": agreement.participants.select_related("party"),
+        "sources": agreement.sources.all(),
+        "relations": published_only(
+            agreement.relations.select_related("related_agreement"), request, "related_agreement__"
+        ),
+        "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
+        "can_write": can_write,
+    }
+    if can_write and not agreement.published:
+        # Four eyes, said before the button is pressed: the service's own rule.
+        refusal = services.publish_errors(agreement=agreement, user=request.user).get("published")
+        context["publish_form"] = publish_form or PublishForm()
+        context["publish_refusal"] = refusal[0] if refusal else ""
+    return render(request, "commitments/agreement_detail.html", context, status=status)
