@@ -176,7 +176,7 @@ def _extend(request, commitment, form) -> bool:
 
 @login_required
 def agreement_detail(request, pk: int):
-    page_role(request)
+    role = page_role(request)
     agreement = get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
     commitments = (
         agreement.commitments.select_related("current_deadline")
@@ -195,5 +195,6 @@ def agreement_detail(request, pk: int):
                 agreement.relations.select_related("related_agreement"), request, "related_agreement__"
             ),
             "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
+            "can_write": role in (roles.ANALYST, roles.ADMIN),
         },
     )
