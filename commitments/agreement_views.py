@@ -21,8 +21,9 @@ from .agreement_forms import (
     route_errors,
     service_lists,
 )
+from .form_once import once as _once
 from .models import Agreement
-from .views import _once, agreement_page, page_role
+from .views import agreement_page, page_role
 
 
 def analyst_only(request) -> None:

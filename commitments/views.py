@@ -14,7 +14,7 @@ from tracker.roles import published_only
 from . import services
 from .agreement_forms import PublishForm
 from .form_errors import add_service_errors
-from .form_once import once as _once  # shared with the party pages
+from .form_once import once as _once  # shared by every page form that writes
 from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
 from .selectors import commitment_status_updates
