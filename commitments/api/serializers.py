@@ -191,7 +191,11 @@ class AgreementWriteSerializer(StrictSerializer):
     venue = model_field(Agreement, "venue", default="")
     timezone = model_field(Agreement, "timezone", default="UTC")
     summary = model_field(Agreement, "summary", default="")
-    published = serializers.BooleanField(required=False, default=False)
+    # Omitted: unchanged (a draft on create), on PUT too: a client that does not know the
+    # field must not unpublish an agreement by leaving it out.
+    published = serializers.BooleanField(
+        required=False, help_text="true publishes (four-eyes rule); false withdraws it. Omitted: unchanged."
+    )
     participants = ParticipantInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)
     sources = AgreementSourceInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)
     relations = RelationInputSerializer(many=True, required=False, max_length=MAX_CHILDREN)

@@ -246,7 +246,7 @@ class AgreementViewSet(
                 venue=data["venue"],
                 timezone_name=data["timezone"],
                 summary=data["summary"],
-                published=data["published"],
+                published=data.get("published", False),
                 participants=data.get("participants", ()),
                 sources=data.get("sources", ()),
                 relations=data.get("relations", ()),

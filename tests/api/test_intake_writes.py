@@ -308,6 +308,15 @@ def test_publish_records_who_and_when_and_partners_do_not_see_the_name(analyst_a
     assert analyst_api.post(f"{draft['url']}publish/").json()["published_at"] == read["published_at"]
 
 
+def test_a_put_that_leaves_out_published_does_not_withdraw_the_agreement(analyst_api, partner_api, moscow):
+    url = f"/api/v1/agreements/{moscow.pk}/"
+    put = {"title": "Moscow statement", "kind": "joint_statement", "date": "2020-10-10", "timezone": "Europe/Moscow"}
+    response = send(analyst_api, "PUT", url, put, HTTP_IF_MATCH=analyst_api.get(url)["ETag"])
+    assert response.status_code == 200, response.json()
+    assert response.json()["published"] is True
+    assert partner_api.get(url).status_code == 200
+
+
 def test_publish_with_a_stale_if_match_is_a_412(analyst_api, moscow):
     draft = send(analyst_api, "POST", "/api/v1/agreements/", new_agreement(moscow)).json()
     tag = analyst_api.get(draft["url"])["ETag"]
