@@ -97,10 +97,13 @@ class _Refused(Exception):
     """The service refused the form: the form's token is rolled back with the write."""
 
 
-def _once(request, form, write) -> bool:
+def _once(request, form, write) -> bool | dict:
     """Run ``write`` (True when it wrote) once per form token: the token is claimed in the
     transaction of the write, so a second post of the same form (a double click, a
-    resubmitted page) finds it and records nothing."""
+    resubmitted page) finds it and records nothing.
+
+    A ``write`` may return a dict instead of True (what the page shows next, e.g. the id of
+    what it created): it is kept with the token, and returned again to a second post."""
     body = urlencode(sorted((k, v) for k, values in request.POST.lists() for v in values if k != CSRF_FIELD))
     fingerprint = idempotency.request_hash(request.method, request.path, body.encode())
     try:
@@ -109,9 +112,10 @@ def _once(request, form, write) -> bool:
                 user=request.user, key=form.cleaned_data["form_token"], fingerprint=fingerprint
             )
             if fresh:
-                if not write():
+                wrote = write()
+                if not wrote:
                     raise _Refused
-                idempotency.complete(claimed, status=302, body=None)
+                idempotency.complete(claimed, status=302, body=wrote if isinstance(wrote, dict) else None)
     except _Refused:
         return False
     except (idempotency.KeyReused, idempotency.KeyBusy):
@@ -122,7 +126,7 @@ def _once(request, form, write) -> bool:
         return False
     if not fresh:
         messages.info(request, f"{ALREADY_SUBMITTED} Nothing was recorded twice.")
-    return True
+    return claimed.response_body or True
 
 
 def _record(request, commitment, obligations, form) -> bool:
@@ -176,7 +180,7 @@ def _extend(request, commitment, form) -> bool:
 
 @login_required
 def agreement_detail(request, pk: int):
-    page_role(request)
+    role = page_role(request)
     agreement = get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
     commitments = (
         agreement.commitments.select_related("current_deadline")
@@ -195,5 +199,6 @@ def agreement_detail(request, pk: int):
                 agreement.relations.select_related("related_agreement"), request, "related_agreement__"
             ),
             "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
+            "can_import": role in (roles.ANALYST, roles.ADMIN),
         },
     )
