@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from tracker import roles
 
 from . import uploads
+from .choices import AgreementKind
 from .models import Agreement
 from .upload_forms import ConfirmForm, UploadForm
 from .views import _once, page_role
@@ -144,11 +145,13 @@ def _imported(result) -> str:
 
 def _page(request, *, form=None, upload=None, result=None, confirm=None, page_error="", status=200):
     preview = (result.preview if result is not None else upload.preview if upload else None) or {}
+    csv = upload is not None and upload.kind == uploads.CSV
     context = {
         "form": form,
         "upload": upload,
         "preview": preview,
-        "rows": [_row(c, preview) for c in preview.get("commitments", [])],
+        "kind": _label(AgreementKind, (preview.get("agreement") or {}).get("kind")),
+        "rows": [_row(c, preview, csv=csv) for c in preview.get("commitments", [])],
         "problems": result.problems if result is not None else [],
         "confirm": confirm,
         "page_error": page_error,
@@ -156,12 +159,21 @@ def _page(request, *, form=None, upload=None, result=None, confirm=None, page_er
     return render(request, TEMPLATE, context, status=status)
 
 
-def _row(commitment: dict, preview: dict) -> dict:
-    """A preview row as the table shows it: due moments as people read them."""
+def _label(choices, value) -> str:
+    return choices(value).label if value in choices.values else str(value or "—")
+
+
+def _row(commitment: dict, preview: dict, *, csv: bool) -> dict:
+    """A preview row as the table shows it: named like the problems' rows, due moments as
+    people read them."""
     zone = (preview.get("agreement") or {}).get("timezone") or ""
     after = commitment.get("after")
+    row = commitment.get("row")
+    if isinstance(row, int) and not csv:
+        row = f"commitments[{row}]"
     return {
         **commitment,
+        "row": row,
         "parties_text": ", ".join(commitment.get("parties") or []),
         "due_local": _moment(commitment.get("due_at_local"), commitment.get("due_date"), after),
         "due_utc": _moment(commitment.get("due_at_utc"), None, after, utc=True),

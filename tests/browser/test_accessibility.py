@@ -1,6 +1,7 @@
 """Every page, on a laptop and on a phone: no WCAG 2.1 A/AA (or axe best-practice)
 violation found by axe-core, and nothing wider than the screen."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.steps import log_in
+from tests.commitments.test_import_page import GENEVA_FILE
+
+BROKEN = {"name": "broken.json", "mimeType": "application/json", "buffer": b'{"commitments": [{"deadline": 7}]}'}
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -37,6 +41,7 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
         "/alerts/",
+        "/commitments/import/",
     ):
         page.goto(url)
         check(page, url)
@@ -51,3 +56,11 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
     form.get_by_role("button", name="Record").click()
     expect(form.get_by_label("Effective date")).to_have_attribute("aria-invalid", "true")
     check(page, "the commitment page with a form error")
+
+    # The import page's preview, and a file refused with its problems.
+    for upload, what in ((GENEVA_FILE, "the import preview"), (BROKEN, "the import page with problems")):
+        page.goto("/commitments/import/")
+        page.get_by_role("form", name="Choose a file").get_by_label("File").set_input_files(upload)
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_role("heading", name=re.compile("^Preview of"))).to_be_visible()
+        check(page, what)
