@@ -280,3 +280,14 @@ def test_a_double_click_on_import_imports_once(client, ana):
     assert first["Location"] == second["Location"] == f"/commitments/agreements/{agreement.pk}/"
     assert "Nothing was recorded twice" in client.get(second["Location"]).text
     assert agreement.commitments.count() == 5
+
+
+def test_a_confirmation_the_database_no_longer_allows_writes_nothing_and_says_why(client, ana):
+    first, second = confirm_data(preview(client)), confirm_data(preview(client))
+    assert client.post(URL, first).status_code == 302  # the same agreement, entered meanwhile
+    after = counts()
+    refused = client.post(URL, second)
+    assert refused.status_code == 400
+    assert refused.context["problems"], "the importer says why"
+    assert ">Import</button>" not in refused.text
+    assert counts() == after
