@@ -168,7 +168,7 @@ def _row(commitment: dict, preview: dict, *, csv: bool) -> dict:
     people read them."""
     zone = (preview.get("agreement") or {}).get("timezone") or ""
     after = commitment.get("after")
-    row = commitment.get("row")
+    row = commitment.get("line") or commitment.get("row")  # a CSV's rows are its lines
     if isinstance(row, int) and not csv:
         row = f"commitments[{row}]"
     return {

@@ -171,9 +171,43 @@ def test_a_csv_needs_an_agreement_and_its_columns(client, ana, geneva):
     missing = preview(client, b"reference,title\n1,Lists\n", name="c.csv", agreement=geneva.pk)
     assert missing.status_code == 400
     problems = missing.context["problems"]
-    assert problems and all(p.row and p.field for p in problems)
-    assert any(p.field == "header" for p in problems), problems
+    assert {(p.row, p.field) for p in problems} >= {("line 1", "text"), ("line 1", "parties")}, problems
+    assert '<td data-label="Row">line 1</td><td data-label="Field">text</td>' in missing.text
+    stray = preview(client, CSV.replace(b"\n2,", b"\n\xef\xbb\xbf2,"), name="c.csv", agreement=geneva.pk)
+    assert stray.status_code == 400
+    assert any(p.row == "line 3" for p in stray.context["problems"]), stray.context["problems"]
     assert counts() == before
+
+
+CSV = (
+    "\ufeffreference,title,text,category,nature,parties,recipients,deadline_days,deadline_after\n"
+    "1,POW lists to the ICRC,Submit lists of prisoners of war to the Red Cross within a week.,prisoners,one_off,"
+    "ARM AZE,icrc,7,\n"
+    '2,Exchange of prisoners,"Exchange the prisoners on the lists, all for all.",prisoners,one_off,ARM;AZE,,14,1\n'
+).encode()
+
+
+def test_a_csv_adds_commitments_to_the_agreement_chosen(client, ana, geneva, armenia, azerbaijan, icrc):
+    before = counts()
+    page = client.get(f"/commitments/agreements/{geneva.pk}/")
+    form = client.get(f"{URL}?agreement={geneva.pk}")
+    assert f'<option value="{geneva.pk}" selected>' in form.text and "import/?agreement=" in page.text
+    response = preview(client, CSV, name="commitments.csv", agreement=geneva.pk, publish="on")
+    assert response.status_code == 200, response.context["problems"]
+    assert counts() == before
+    rows = response.context["rows"]
+    assert [(r["row"], r["reference"], r["due_utc"]) for r in rows] == [
+        ("line 2", "1", "2020-11-06 23:00 UTC"),
+        ("line 3", "2", "when 1 is fulfilled, not before"),
+    ]
+    assert "commitments added to this agreement" in response.text
+    done = client.post(URL, confirm_data(response))
+    assert done["Location"] == f"/commitments/agreements/{geneva.pk}/"
+    assert list(geneva.commitments.order_by("reference").values_list("reference", flat=True)) == ["1", "2"]
+    second = geneva.commitments.get(reference="2")
+    assert second.current_deadline.after_commitment.reference == "1"
+    geneva.refresh_from_db()
+    assert not geneva.published  # "publish on import" is for a JSON document
 
 
 @pytest.mark.parametrize(
