@@ -486,6 +486,10 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
     for i, row in enumerate(rows):
         spec = row.deadline
         if spec is not None and spec.after_reference:
+            if spec.due_on is not None:  # else the date would be dropped for the chain below
+                errors.setdefault(f"commitments[{i}].deadline.after", []).append(
+                    "A dated deadline does not hang on another commitment."
+                )
             spec = DeadlineInput(due_on=spec.due_on, within_days=spec.within_days)  # checked without its target
         try:
             _commitment_build(

@@ -20,6 +20,7 @@ from tracker.api.idempotency import IdempotentPostMixin
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
 from .filters import CommitmentFilter, StatusUpdateFilter, commitment_filterset
+from .intake import AgreementDocumentActions
 from .serializers import (
     COMMITMENT_ROW,
     AgreementSerializer,
@@ -102,6 +103,7 @@ class PartyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class AgreementViewSet(
+    AgreementDocumentActions,
     IdempotentPostMixin,
     ETagMixin,
     mixins.ListModelMixin,
