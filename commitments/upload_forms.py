@@ -49,8 +49,9 @@ class UploadForm(forms.Form):
             )
         if upload.size > uploads.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(uploads.MAX_UPLOAD_BYTES)} "
-                "can be imported at once. Split the commitments into several CSV files.",
+                f"The file has {upload.size:,} bytes; at most {uploads.MAX_UPLOAD_BYTES:,} "
+                f"({filesizeformat(uploads.MAX_UPLOAD_BYTES)}) can be imported at once. "
+                "Split the commitments into several CSV files.",
                 code="size",
             )
         data = upload.read(uploads.MAX_UPLOAD_BYTES + 1)

@@ -8,8 +8,8 @@ UPLOAD_LIFETIME; once imported, it is replaced by a marker naming the agreement,
 same preview is never imported twice (the confirm form's one-time token guards the double
 click on top of that). Only files that previewed without a problem are kept.
 
-The importer itself is commitments.documents (issue 12, part 2): ``run_import`` is the one
-place this page calls it."""
+The importer itself is commitments.documents (issue 12): ``run_import`` is the one place
+this page calls it."""
 
 import hashlib
 import re
@@ -18,10 +18,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from .documents import read_upload
+from .documents.schema import MAX_BYTES
+
 JSON, CSV = "json", "csv"
-# A 500-commitment agreement is about 300 KB of JSON; 2 MB leaves room and keeps a cache
-# entry (and a preview page) of a size every cache backend takes.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# The importer's own cap (5 MB; a 500-commitment agreement is about 300 KB of JSON): the page
+# takes what the command and the API take, and the form says so before reading the file.
+MAX_UPLOAD_BYTES = MAX_BYTES
 UPLOAD_LIFETIME = 60 * 60  # seconds: time to read a long preview, not a day
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
@@ -86,11 +89,8 @@ def mark_imported(token: str, *, user, upload: Upload, agreement_id: int) -> Non
 
 
 def run_import(*, name: str, kind: str, data: bytes, agreement, publish: bool, user, dry_run: bool):
-    """Preview (``dry_run``) or import a file through the agreement document service;
-    returns its ImportResult. A JSON document is a whole agreement (``agreement`` unused); a
-    CSV holds commitments for ``agreement`` (``publish`` unused)."""
-    from .documents import import_agreement, import_commitments_csv
-
-    if kind == JSON:
-        return import_agreement(data, user=user, dry_run=dry_run, publish=publish)
-    return import_commitments_csv(data, agreement=agreement, user=user, dry_run=dry_run)
+    """Preview (``dry_run``) or import a file through the agreement document service, as
+    the command and the API do; returns its ImportResult. A JSON document is a whole
+    agreement (``agreement`` unused); a CSV holds commitments for ``agreement`` (``publish``
+    unused). ``kind`` was read from ``name``, as the service reads it."""
+    return read_upload(name, data, agreement=agreement, user=user, dry_run=dry_run, publish=publish and kind == JSON)

@@ -228,12 +228,16 @@ def test_a_file_that_is_not_utf8_json_or_csv_is_an_error_at_the_file_field(clien
     assert counts() == before
 
 
-def test_a_file_over_the_size_cap_is_refused_at_the_file_field(client, ana, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
-    response = preview(client, GENEVA)
+def test_a_file_over_the_size_cap_is_refused_at_the_file_field(client, ana):
+    cap = uploads.MAX_UPLOAD_BYTES
+    assert cap == 5 * 1024 * 1024  # the importer's, as the command and the API take
+    over = json.dumps(GENEVA).encode().ljust(cap + 1)  # valid JSON, one byte too many
+    response = preview(client, over)
     assert response.status_code == 400
-    assert "at most 1000" in response.context["form"].errors["file"][0]
+    assert f"The file has {cap + 1:,} bytes; at most {cap:,} (5.0\xa0MB)" in response.context["form"].errors["file"][0]
+    assert response.context["problems"] == []  # refused before the importer read it
     assert counts()[0] == 0
+    assert preview(client, over[:cap]).status_code == 200  # at the cap: previewed
 
 
 def test_hostile_documents_never_make_a_server_error_or_a_write(client, ana):
