@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commitments import uploads
 from commitments.models import Agreement, Commitment, Deadline
 from parties.models import Party
+from tests.commitments.bad_files import BAD_FILES
+from tests.commitments.documents_helpers import counts as every_count
 from tests.factories import UserFactory
 from tracker.roles import ANALYSTS
 
@@ -329,3 +331,18 @@ def test_a_confirmation_the_database_no_longer_allows_writes_nothing_and_says_wh
     assert refused.context["problems"], "the importer says why"
     assert ">Import</button>" not in refused.text
     assert counts() == after
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_the_bad_files_of_the_issue_show_their_row_and_field_in_the_preview(
+    client, ana, armenia, azerbaijan, geneva, name
+):
+    """The same files as the command's and the API's tests: the same row and field."""
+    file_name, data, row, field = BAD_FILES[name]
+    before = every_count()
+    response = preview(client, data, name=file_name, agreement=geneva.pk)
+    assert response.status_code == 400
+    assert any((p.row, p.field) == (row, field) for p in response.context["problems"]), response.context["problems"]
+    assert f'<td data-label="Row">{row}</td><td data-label="Field">{field}</td>' in response.text
+    assert ">Import</button>" not in response.text
+    assert every_count() == before
