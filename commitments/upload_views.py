@@ -3,6 +3,7 @@ would import (every commitment with its due moments, every problem with its row 
 field), then confirms. The preview is a dry run of the importer, which writes nothing; the
 confirmation imports the bytes kept at the preview (commitments/uploads.py), once."""
 
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -60,7 +61,7 @@ def _preview(request, form):
     if not result.ok:
         _problems_at_file_field(form, result.problems)
         return _page(request, form=form, upload=upload, result=result, status=400)
-    upload = uploads.Upload(**{**upload.__dict__, "preview": result.preview})
+    upload = replace(upload, preview=result.preview)
     token = uploads.stash(upload, user=request.user)
     return _page(request, upload=upload, result=result, confirm=ConfirmForm(initial={"upload": token}))
 

@@ -14,7 +14,7 @@ this page calls it."""
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 
@@ -76,15 +76,7 @@ def fetch(token: str, *, user) -> Upload | None:
 
 def mark_imported(token: str, *, user, upload: Upload, agreement_id: int) -> None:
     """Replace the kept bytes by a marker: the token now only leads to the agreement."""
-    done = Upload(
-        name=upload.name,
-        kind=upload.kind,
-        data=b"",
-        agreement_id=upload.agreement_id,
-        publish=upload.publish,
-        preview={},
-        imported_id=agreement_id,
-    )
+    done = replace(upload, data=b"", preview={}, imported_id=agreement_id)
     cache.set(_key(token, user), {"user": user.pk, "upload": done}, timeout=UPLOAD_LIFETIME)
 
 
