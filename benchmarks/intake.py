@@ -21,13 +21,14 @@ from datetime import date
 from io import StringIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The project's root, in place of this folder (whose email.py would shadow the standard library's).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_bench_intake")
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/hour")
 
-from benchmarks._common import ensure_database, timed
+from benchmarks._common import ensure_database, timed  # noqa: E402 (after the path is set)
 
 SIGNED_ON = date(2021, 3, 1)
 
