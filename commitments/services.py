@@ -404,6 +404,14 @@ def commitment_create(
         deadline=deadline,
         user=user,
     )
+    return _commitment_save(
+        commitment, parties=parties, recipients=recipients, deadline=deadline, deadline_note=deadline_note, user=user
+    )
+
+
+def _commitment_save(commitment: Commitment, *, parties, recipients, deadline, deadline_note: str, user) -> Commitment:
+    """Store a commitment that ``_commitment_build`` checked, with its obligations and
+    first deadline (``deadline_set`` checks that one again, with its chain resolved)."""
     _track(commitment, user).save()
     commitment.recipients.set(recipients)
     for party in parties:
@@ -504,12 +512,17 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
     already in the agreement. Returns the commitments in the rows' order."""
     errors: dict = {}
     order = _batch_order(agreement, rows, errors)
+    built: dict[int, Commitment] = {}
     for i, row in enumerate(rows):
         spec = row.deadline
         if spec is not None and spec.after_reference:
+            if spec.due_on is not None:  # else the date would be dropped for the chain below
+                errors.setdefault(f"commitments[{i}].deadline.after", []).append(
+                    "A dated deadline does not hang on another commitment."
+                )
             spec = DeadlineInput(due_on=spec.due_on, within_days=spec.within_days)  # checked without its target
         try:
-            _commitment_build(
+            built[i] = _commitment_build(
                 agreement=agreement,
                 reference=row.reference,
                 title=row.title,
@@ -533,16 +546,12 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
     _raise_if(errors)
     created: dict[str, Commitment] = {}
     for i in order:
+        # Each row was checked above, as commitment_create checks it: stored without a
+        # second check (a 500-row import took 1.4 times as long as 500 commitment_create).
         row = rows[i]
-        created[row.reference] = commitment_create(
-            agreement=agreement,
-            reference=row.reference,
-            title=row.title,
-            text=row.text,
-            category=row.category,
-            nature=row.nature,
-            parties=row.parties,
-            condition=row.condition,
+        created[row.reference] = _commitment_save(
+            built[i],
+            parties=list(row.parties),
             recipients=row.recipients,
             deadline=_row_deadline(row, created, agreement),
             deadline_note=row.deadline_note,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agreement_views, entry_pages, views
+from . import agreement_views, entry_pages, upload_views, views
 
 app_name = "commitments"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("agreements/<int:pk>/commitments/new/", entry_pages.commitments_new, name="commitments-new"),
     path("agreements/<int:pk>/commitments/from-text/", entry_pages.commitments_from_text, name="commitments-from-text"),
     path("due-moment/", entry_pages.due_moment, name="due-moment"),
+    # Importing a JSON document or a CSV of commitments after a preview (upload_views.py).
+    path("import/", upload_views.agreement_import, name="import"),
 ]

@@ -21,6 +21,7 @@ from tracker.api.idempotency import IdempotentPostMixin
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
 from .filters import CommitmentFilter, StatusUpdateFilter, commitment_filterset
+from .intake import AgreementDocumentActions
 from .serializers import (
     COMMITMENT_ROW,
     AgreementSerializer,
@@ -183,6 +184,7 @@ class PartyViewSet(
 
 
 class AgreementViewSet(
+    AgreementDocumentActions,
     IdempotentPostMixin,
     ETagMixin,
     mixins.ListModelMixin,

@@ -107,7 +107,8 @@ def concrete(route: str, ids: dict) -> str:
     return "/" + path
 
 
-PUBLIC = {"/api/v1/schema/", "/api/v1/docs/"}
+# The OpenAPI schema, its docs, and the agreement document's JSON Schema describe formats, no data.
+PUBLIC = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/agreements/schema/"}
 
 
 def test_the_permission_matrix_role_by_endpoint_by_method(client, partner, analyst, demo):

@@ -10,6 +10,9 @@ from playwright.sync_api import Page, expect
 
 from commitments import services
 from tests.browser.steps import log_in
+from tests.commitments.test_import_page import GENEVA_FILE
+
+BROKEN = {"name": "broken.json", "mimeType": "application/json", "buffer": b'{"commitments": [{"deadline": 7}]}'}
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -47,6 +50,7 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         "/parties/ARM/edit/",
         f"/commitments/agreements/{lists.agreement_id}/commitments/new/",
         f"/commitments/agreements/{lists.agreement_id}/commitments/from-text/",
+        "/commitments/import/",
     ):
         page.goto(url)
         check(page, url)
@@ -121,3 +125,10 @@ def test_the_commitments_entry_pages_pass_axe_with_proposals_and_errors(page: Pa
     page.get_by_role("button", name="Save the commitments").click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
     check(page, "the commitments form with errors")
+    # The import page's preview, and a file refused with its problems.
+    for upload, what in ((GENEVA_FILE, "the import preview"), (BROKEN, "the import page with problems")):
+        page.goto("/commitments/import/")
+        page.get_by_role("form", name="Choose a file").get_by_label("File").set_input_files(upload)
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_role("heading", name=re.compile("^Preview of"))).to_be_visible()
+        check(page, what)
