@@ -130,3 +130,20 @@ def test_an_exported_document_imports_through_the_api(analyst_api, demo):
     doc["agreement"]["title"] += " (second copy)"
     response = post_document(analyst_api, doc)
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b" " * (5 * 1024 * 1024 + 10), "size"),
+        (b"[" * 100_000, "json"),
+        (json.dumps({"a": "\x00"}).encode(), "a"),
+        (b"", "json"),
+    ],
+)
+def test_hostile_bodies_are_a_400_naming_the_problem(analyst_api, body, field):
+    response = post_document(analyst_api, body)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"row": "document", "field": field} in [{"row": e["row"], "field": e["field"]} for e in errors]
+    assert not Agreement.objects.exists()
