@@ -337,7 +337,8 @@ def import_agreement(
     try:
         data = parse_json(document)
     except Unreadable as exc:
-        return ImportResult(ok=False, dry_run=dry_run, preview={}, problems=[exc.problem])
+        # The preview keeps its shape (no agreement, no rows), for pages that show it.
+        return ImportResult(ok=False, dry_run=dry_run, preview=document_preview(None), problems=[exc.problem])
     problems = schema_problems(data)
     if problems:
         return ImportResult(ok=False, dry_run=dry_run, preview=document_preview(data), problems=problems)
