@@ -98,11 +98,16 @@ def test_a_replayed_import_writes_once(analyst_api):
 
 
 def test_export_for_analysts_and_partners(analyst_api, partner_api, demo):
+    from parties.models import Party
+
+    Party.objects.filter(code="ARM").update(aliases=["Yerevan"], description="Background for analysts.")
     moscow = Agreement.objects.get(signed_on="2020-10-10")
     analyst_doc = analyst_api.get(f"/api/v1/agreements/{moscow.pk}/export/").json()
     partner_doc = partner_api.get(f"/api/v1/agreements/{moscow.pk}/export/").json()
     assert "internal_note" in json.dumps(analyst_doc)
     assert "internal_note" not in json.dumps(partner_doc)
+    assert "Yerevan" in json.dumps(analyst_doc) and "Yerevan" not in json.dumps(partner_doc)
+    assert "Background" not in json.dumps(partner_doc)
     assert partner_doc["commitments"][0]["status_updates"]
 
 
