@@ -42,22 +42,17 @@ def _deadline(deadline) -> dict:
     return spec
 
 
-def _party(party: Party) -> dict:
-    return _drop_empty(
-        {
-            "code": party.code,
-            "name": party.name,
-            "short_name": party.short_name,
-            "kind": party.kind,
-            "aliases": list(party.aliases),
-            "description": party.description,
-        }
-    )
+def _party(party: Party, include_internal: bool) -> dict:
+    data = {"code": party.code, "name": party.name, "short_name": party.short_name, "kind": party.kind}
+    if include_internal:  # partners read a party's code, names and kind only (PartySerializer)
+        data.update(aliases=list(party.aliases), description=party.description)
+    return _drop_empty(data)
 
 
 def export_agreement(agreement: Agreement, *, include_internal: bool) -> dict:
     """The document of ``agreement``. Without ``include_internal`` (partners): no internal
-    notes, and no relation to an agreement that is not published."""
+    notes, no relation to an agreement that is not published, and of parties only what the
+    API shows partners (no aliases or description)."""
     codes: set[str] = set()
     participants = [
         {"party": p.party.code, "role": p.role}
@@ -141,7 +136,7 @@ def export_agreement(agreement: Agreement, *, include_internal: bool) -> dict:
                 "summary": agreement.summary,
             }
         ),
-        "parties": [_party(p) for p in Party.objects.filter(code__in=codes).order_by("code")],
+        "parties": [_party(p, include_internal) for p in Party.objects.filter(code__in=codes).order_by("code")],
         "participants": participants,
         "sources": sources,
         "relations": relation_rows,

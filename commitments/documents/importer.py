@@ -5,6 +5,8 @@ A dry run is the real import inside a transaction that is rolled back: the previ
 the due moments the services computed, so preview and import cannot disagree. Every
 failure is a Problem naming the row and field of the document; nothing is written."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
@@ -12,7 +14,7 @@ from parties.models import Party
 from parties.services import party_create
 from parties.validators import normalise_party_code
 
-from .. import services
+from .. import rules, services
 from ..choices import Confidence
 from ..models import Agreement
 from .preview import document_preview, stored_preview
@@ -170,6 +172,22 @@ class _Import:
                 else:
                     self.problem("agreement", AGREEMENT_FIELDS.get(key, key), " ".join(messages))
 
+    def stand_in(self) -> Agreement | None:
+        """When the agreement itself has problems: an agreement as near to it as the rules
+        allow, never kept (the import has problems, so it is rolled back), to check the
+        commitments against. None when its date is unusable (deadlines count from it)."""
+        spec = self.doc["agreement"]
+        signed_on = parse_date(spec["date"])
+        if signed_on is None or any(p.row == "agreement" and p.field == "date" for p in self.problems):
+            return None
+        zone = spec.get("timezone", "UTC")
+        return Agreement.objects.create(
+            title=f"{uuid.uuid4()} (import check)",
+            kind=spec["kind"],
+            signed_on=signed_on,
+            timezone=zone if zone in rules.iana_zones() else "UTC",
+        )
+
     def source(self, spec: dict, row: str, prefix: str = "") -> services.SourceInput:
         return services.SourceInput(
             publisher=spec.get("publisher", ""),
@@ -294,6 +312,13 @@ class _Import:
         self.resolve_parties()
         self.create_agreement()
         if self.agreement is None:
+            self.agreement = self.stand_in()
+            if self.agreement is None:
+                return document_preview(self.doc, self.party_rows)
+            # The commitments are still checked, against the stand-in, and their problems
+            # reported with the agreement's; this transaction is rolled back anyway.
+            self.create_commitments()
+            self.agreement = None
             return document_preview(self.doc, self.party_rows)
         self.create_commitments()
         if not self.commitments:
@@ -312,7 +337,8 @@ def import_agreement(
     try:
         data = parse_json(document)
     except Unreadable as exc:
-        return ImportResult(ok=False, dry_run=dry_run, preview={}, problems=[exc.problem])
+        # The preview keeps its shape (no agreement, no rows), for pages that show it.
+        return ImportResult(ok=False, dry_run=dry_run, preview=document_preview(None), problems=[exc.problem])
     problems = schema_problems(data)
     if problems:
         return ImportResult(ok=False, dry_run=dry_run, preview=document_preview(data), problems=problems)

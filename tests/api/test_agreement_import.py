@@ -98,11 +98,16 @@ def test_a_replayed_import_writes_once(analyst_api):
 
 
 def test_export_for_analysts_and_partners(analyst_api, partner_api, demo):
+    from parties.models import Party
+
+    Party.objects.filter(code="ARM").update(aliases=["Yerevan"], description="Background for analysts.")
     moscow = Agreement.objects.get(signed_on="2020-10-10")
     analyst_doc = analyst_api.get(f"/api/v1/agreements/{moscow.pk}/export/").json()
     partner_doc = partner_api.get(f"/api/v1/agreements/{moscow.pk}/export/").json()
     assert "internal_note" in json.dumps(analyst_doc)
     assert "internal_note" not in json.dumps(partner_doc)
+    assert "Yerevan" in json.dumps(analyst_doc) and "Yerevan" not in json.dumps(partner_doc)
+    assert "Background" not in json.dumps(partner_doc)
     assert partner_doc["commitments"][0]["status_updates"]
 
 
@@ -130,3 +135,20 @@ def test_an_exported_document_imports_through_the_api(analyst_api, demo):
     doc["agreement"]["title"] += " (second copy)"
     response = post_document(analyst_api, doc)
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b" " * (5 * 1024 * 1024 + 10), "size"),
+        (b"[" * 100_000, "json"),
+        (json.dumps({"a": "\x00"}).encode(), "a"),
+        (b"", "json"),
+    ],
+)
+def test_hostile_bodies_are_a_400_naming_the_problem(analyst_api, body, field):
+    response = post_document(analyst_api, body)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"row": "document", "field": field} in [{"row": e["row"], "field": e["field"]} for e in errors]
+    assert not Agreement.objects.exists()

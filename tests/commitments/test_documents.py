@@ -275,3 +275,26 @@ def test_exported_documents_match_the_schema(analyst):
     load_demo()
     for agreement in Agreement.objects.all():
         Draft202012Validator(AGREEMENT_SCHEMA).validate(export_agreement(agreement, include_internal=True))
+
+
+def test_problems_of_the_agreement_and_of_its_commitments_come_together(analyst, geneva):
+    doc = document()
+    doc["agreement"]["timezone"] = "Nowhere/Town"
+    doc["commitments"][2]["deadline"] = {"date": "2020-01-01"}
+    doc["commitments"][1]["deadline"] = {"days": 3, "after": "1x"}
+    before = counts()
+    result = import_agreement(doc, user=analyst)
+    assert {
+        ("agreement", "timezone"),
+        ("commitments[2]", "deadline.date"),
+        ("commitments[1]", "deadline.after"),
+    } <= problems_of(result)
+    result = import_agreement(
+        document(
+            commitments=[dict(document()["commitments"][0], parties=["ARM", "QQQ"])],
+            agreement=dict(document()["agreement"], title=geneva.title, date="2020-10-30"),
+        ),
+        user=analyst,
+    )
+    assert {("agreement", "title"), ("commitments[0]", "parties[1]")} <= problems_of(result)
+    assert counts() == before

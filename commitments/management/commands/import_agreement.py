@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def print_preview(self, preview: dict) -> None:
         agreement = preview.get("agreement") or {}
-        if agreement:
+        if agreement.get("title"):
             self.stdout.write(
                 f"Agreement: {agreement.get('title')} ({agreement.get('kind')}, {agreement.get('date')}, "
                 f"{agreement.get('venue') or 'no venue'}, {agreement.get('timezone')})"
