@@ -138,7 +138,7 @@ class CommitmentCursor(CursorByUpdated):
         return self.ORDERINGS[key]
 
 
-class PartyViewSet(
+class WritableViewSet(
     IdempotentPostMixin,
     ETagMixin,
     mixins.ListModelMixin,
@@ -147,6 +147,11 @@ class PartyViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Read by everyone allowed, created (POST, idempotent) and changed (PUT/PATCH with
+    If-Match) by analysts: never deleted."""
+
+
+class PartyViewSet(WritableViewSet):
     """Parties by code. Analysts create and change them (parties.services); partners read."""
 
     permission_classes = [PartnersReadAnalystsWrite]
@@ -183,16 +188,7 @@ class PartyViewSet(
         return Response(self.get_read_serializer(party).data)
 
 
-class AgreementViewSet(
-    AgreementDocumentActions,
-    IdempotentPostMixin,
-    ETagMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
     permission_classes = [PartnersReadAnalystsWrite]
     lookup_value_regex = ID_LOOKUP
     serializer_class = AgreementSerializer
@@ -288,15 +284,7 @@ class AgreementViewSet(
         return Response(self.get_read_serializer(self._fresh(agreement)).data)
 
 
-class CommitmentViewSet(
-    IdempotentPostMixin,
-    ETagMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CommitmentViewSet(WritableViewSet):
     """Commitments with their obligations and current deadline. Analysts create them,
     change their text or deadline (with a reason), bind more parties and record status
     updates; partners read published ones."""

@@ -300,3 +300,7 @@ LOGGING = {
 # Four eyes: when on, the analyst who last changed a draft agreement (or its commitments)
 # cannot publish it; another analyst must.
 PUBLISH_FOUR_EYES = env.bool("PUBLISH_FOUR_EYES", default=False)
+
+# A request body may be as large as an agreement document (5 MB, commitments/documents):
+# Django's default 2.5 MB would refuse a document the importer takes, with no word of why.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024
