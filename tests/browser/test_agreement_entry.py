@@ -203,6 +203,94 @@ def fill_agreement(page: Page) -> None:
     expect(zone).to_have_value(ZONE)
 
 
+def add_participants_and_source(page: Page) -> None:
+    for index, (code, role) in enumerate(PARTICIPANTS.items(), start=1):
+        if index > 1:
+            page.get_by_role("button", name=re.compile("Add a party", re.I)).click()
+        group = page.get_by_role("group", name=re.compile(rf"Party {index}\b"))
+        group.get_by_label("Party").select_option(code)
+        group.get_by_label("Role").select_option(role)
+    group = page.get_by_role("group", name=re.compile(r"Source 1\b"))
+    group.get_by_label("Publisher").fill("President of Russia")
+    group.get_by_label("URL").fill(SOURCE_URL)
+    group.get_by_label("Title").fill(
+        "Statement by the President of Azerbaijan, the Prime Minister of Armenia and the President of Russia"
+    )
+    group.get_by_label("Date").fill("2020-11-10")
+    group.get_by_label("Language").fill("en")
+
+
+def commitment_row(page: Page, index: int):
+    return page.get_by_role("group", name=re.compile(rf"Commitment {index}\b"))
+
+
+def enter_commitments(page: Page) -> None:
+    for index, row in enumerate(ROWS, start=1):
+        if index > 1:
+            page.get_by_role("button", name=re.compile("Add a (row|commitment)", re.I)).click()
+        group = commitment_row(page, index)
+        group.get_by_label("Reference").fill(row.reference)
+        group.get_by_label("Title").fill(row.title)
+        group.get_by_label("Text").fill(row.text)
+        group.get_by_label("Category").select_option(label=row.category)
+        group.get_by_label("Nature").select_option(label=row.nature)
+        for code in row.parties:
+            group.get_by_role("group", name=re.compile("Bound", re.I)).get_by_label(re.compile(rf"\({code}\)")).check()
+        for code in row.recipients:
+            group.get_by_role("group", name=re.compile("Recipient", re.I)).get_by_label(
+                re.compile(rf"\({code}\)", re.I)
+            ).check()
+        if row.date:
+            group.get_by_label("Due date").fill(row.date)
+        else:
+            group.get_by_label(re.compile("within.*days", re.I)).fill(str(row.days))
+            if row.after:
+                group.get_by_label(re.compile("after", re.I)).select_option(
+                    label=re.compile(rf"^{re.escape(row.after)}\b")
+                )
+        if row is CHECKED:
+            # As typed, before saving: the due moment in the venue's zone and in UTC.
+            expect(group).to_contain_text("end of 10 Dec 2020 (Europe/Moscow) = 2020-12-10 21:00 UTC")
+
+
+def check_partner_reads(http, pk: int) -> None:
+    status, agreement = api_get(http, f"/api/v1/agreements/{pk}/")
+    assert status == 200, agreement
+    assert (agreement["title"], agreement["kind"], agreement["date"], agreement["venue"], agreement["timezone"]) == (
+        TITLE,
+        "joint_statement",
+        "2020-11-10",
+        VENUE,
+        ZONE,
+    )
+    assert agreement["published"] is True
+    assert {p["party"]: p["role"] for p in agreement["participants"]} == PARTICIPANTS
+    assert [s["url"] for s in agreement["sources"]] == [SOURCE_URL]
+
+    status, page = api_get(http, f"/api/v1/commitments/?agreement={pk}")
+    assert status == 200, page
+    commitments = {c["reference"]: c for c in page["results"]}
+    assert sorted(commitments) == sorted(row.reference for row in ROWS)
+    ids = {reference: c["id"] for reference, c in commitments.items()}
+    for row in ROWS:
+        got = commitments[row.reference]
+        assert (got["title"], got["text"], got["agreement"]) == (row.title, row.text, pk)
+        assert sorted(o["party"] for o in got["obligations"]) == sorted(row.parties)
+        assert sorted(got["recipients"]) == sorted(row.recipients)
+        deadline = got["deadline"]
+        if row.date:
+            assert (deadline["kind"], deadline["date"], deadline["days"]) == ("date", row.date, None)
+        else:
+            after = ids[row.after] if row.after else "agreement"
+            assert (deadline["kind"], deadline["days"], deadline["after"]) == ("relative", row.days, after)
+        assert (deadline["due_date"], deadline["due_at"], got["due_at"]) == (
+            row.expected_due_date,
+            row.expected_due_at,
+            row.expected_due_at,
+        ), row.reference
+        assert all(o["due_at"] == row.expected_due_at for o in got["obligations"]), row.reference
+
+
 def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     page: Page, partner_http, armenia, azerbaijan, analyst, screenshot
 ):
@@ -221,8 +309,33 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     )
 
     fill_agreement(page)
-    pytest.fail("the rest waits for the pages")
-
+    add_participants_and_source(page)
+    page.get_by_role("button", name=re.compile(r"^(Create|Save)")).click()
+    agreement_url = re.compile(r"/commitments/agreements/(\d+)/")
+    expect(page).to_have_url(agreement_url)
     agreement = Agreement.objects.get(title=TITLE)
-    status, _ = api_get(partner_http, f"/api/v1/agreements/{agreement.pk}/")
-    assert status == 404
+    assert not agreement.published
+
+    # A draft: the partner's token does not see it, nor its commitments.
+    assert api_get(partner_http, f"/api/v1/agreements/{agreement.pk}/")[0] == 404
+
+    page.goto(f"/commitments/agreements/{agreement.pk}/commitments/new/")
+    enter_commitments(page)
+    screenshot(page, "intake-commitments")
+    page.get_by_role("button", name=re.compile(r"^Save")).click()
+    expect(page).to_have_url(re.compile(rf"/commitments/agreements/{agreement.pk}/"))
+    assert agreement.commitments.count() == len(ROWS)
+
+    # The agreement page gives the due day in the venue's zone.
+    checked_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=CHECKED.title))
+    expect(checked_row).to_contain_text("10 Dec 2020")
+    expect(checked_row).to_contain_text(ZONE)
+    assert api_get(partner_http, f"/api/v1/commitments/?agreement={agreement.pk}")[1]["results"] == []
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text(re.compile("published", re.I))
+    screenshot(page, "intake-published")
+    agreement.refresh_from_db()
+    assert agreement.published and agreement.published_by == analyst
+
+    check_partner_reads(partner_http, agreement.pk)
