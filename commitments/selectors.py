@@ -1,7 +1,9 @@
 """Reads shared by the admin, services and (later) the API and pages."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet
 
+from .choices import Status
 from .models import Commitment, Obligation, StatusUpdate
 
 
@@ -35,3 +37,48 @@ def commitment_status_updates(commitment: Commitment):
         .select_related("obligation__party", "recorded_by")
         .prefetch_related("sources")
     )
+
+
+# The on-time record: the summary's rate and the party page's record read it here alone.
+# An obligation is assessed when it has a deadline with a due day (none set, or one that
+# still waits on another commitment, is neither on time nor late) and is fulfilled or
+# past its due moment; it is on time when fulfilled no later than the due day.
+ON_TIME_ASSESSED = (Q(status=Status.FULFILLED) | Q(overdue=True)) & Q(
+    commitment__current_deadline__due_date__isnull=False
+)
+FULFILLED_ON_TIME = Q(status=Status.FULFILLED, status_effective_on__lte=F("commitment__current_deadline__due_date"))
+
+
+def on_time_counts(obligations: QuerySet[Obligation], *group_by: str) -> QuerySet:
+    """Per value of ``group_by`` (e.g. "party__code"; nothing: one row for all), the
+    assessed obligations among ``obligations`` as ``assessed``, of which ``on_time``
+    fulfilled by their due day and ``overdue`` still open past it; one GROUP BY."""
+    return (
+        obligations.filter(ON_TIME_ASSESSED)
+        .values(*group_by)
+        .annotate(
+            assessed=Count("pk"),
+            on_time=Count("pk", filter=FULFILLED_ON_TIME),
+            overdue=Count("pk", filter=Q(overdue=True) & ~Q(status=Status.FULFILLED)),
+        )
+        .order_by()
+    )
+
+
+def on_time_rate(on_time: int, assessed: int) -> float | None:
+    """The share on time, rounded to 4 places; None when nothing was assessed."""
+    return round(on_time / assessed, 4) if assessed else None
+
+
+def status_counts(obligations: QuerySet[Obligation], key: str) -> dict:
+    """{value of ``key``: {status: count}} over ``obligations``, in one GROUP BY: the
+    counts the agreements and parties lists show beside each row of a page."""
+    counts: dict = {}
+    for row in obligations.values(key, "status").annotate(n=Count("pk")).order_by():
+        counts.setdefault(row[key], {})[row["status"]] = row["n"]
+    return counts
+
+
+def in_status_order(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) for the statuses counted, in the order of Status."""
+    return [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]

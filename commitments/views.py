@@ -5,16 +5,15 @@ status updates and extend deadlines here, through the same services as the API."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from tracker import idempotency, roles
+from tracker import roles
 from tracker.roles import published_only
 
 from . import services
 from .form_errors import add_service_errors
+from .form_once import once as _once  # shared with the party pages
 from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
 from .selectors import commitment_status_updates
@@ -34,8 +33,6 @@ SOURCE_ERRORS = {
     "sources[0].published_on": "source_published_on",
     "sources": "source_publisher",
 }
-CSRF_FIELD = "csrfmiddlewaretoken"  # masked anew on each rendering: not part of what was submitted
-ALREADY_SUBMITTED = "This form was already submitted, and what it said was recorded then (see above)."
 
 
 def _obligations(commitment) -> list:
@@ -91,38 +88,6 @@ def commitment_detail(request, pk: int):
     return render(
         request, "commitments/commitment_detail.html", context, status=400 if request.method == "POST" else 200
     )
-
-
-class _Refused(Exception):
-    """The service refused the form: the form's token is rolled back with the write."""
-
-
-def _once(request, form, write) -> bool:
-    """Run ``write`` (True when it wrote) once per form token: the token is claimed in the
-    transaction of the write, so a second post of the same form (a double click, a
-    resubmitted page) finds it and records nothing."""
-    body = urlencode(sorted((k, v) for k, values in request.POST.lists() for v in values if k != CSRF_FIELD))
-    fingerprint = idempotency.request_hash(request.method, request.path, body.encode())
-    try:
-        with transaction.atomic():
-            claimed, fresh = idempotency.claim(
-                user=request.user, key=form.cleaned_data["form_token"], fingerprint=fingerprint
-            )
-            if fresh:
-                if not write():
-                    raise _Refused
-                idempotency.complete(claimed, status=302, body=None)
-    except _Refused:
-        return False
-    except (idempotency.KeyReused, idempotency.KeyBusy):
-        # Posted before with other values (the browser's Back, then an edit): show them
-        # again with a new token, so that recording them too is a decision.
-        form.renew_token()
-        form.add_error(None, f"{ALREADY_SUBMITTED} Submit again to record these values too.")
-        return False
-    if not fresh:
-        messages.info(request, f"{ALREADY_SUBMITTED} Nothing was recorded twice.")
-    return True
 
 
 def _record(request, commitment, obligations, form) -> bool:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments import list_urls
+
 admin.site.site_header = "Ceasefire Commitment Tracker"
 admin.site.site_title = "Commitment Tracker"
 admin.site.index_title = "Agreements, commitments and their status"
@@ -10,5 +12,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls", namespace="api")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("commitments/", include("commitments.urls")),
+    # The lists of agreements and parties, and the party pages (commitments/list_urls.py).
+    path("agreements/", include(list_urls.agreements)),
+    path("parties/", include(list_urls.parties)),
     path("", include("tracker.urls")),
 ]

@@ -10,6 +10,8 @@ from utilities.validators import validate_one_line_text
 from .choices import PartyKind
 
 SLUG_CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+# Slugs that name a page rather than a party: /parties/new/ is the form for a new party.
+RESERVED_CODES = frozenset({"new"})
 # Every code that can exist, in either case: a URL or a body naming anything else names
 # no party, and is answered so before it reaches the database (which refuses a NUL).
 ANY_CODE = r"[A-Za-z][A-Za-z0-9-]{1,39}"
@@ -36,6 +38,11 @@ def validate_party_code(kind: str, code: str) -> None:
                 "hyphens, starting with a letter (e.g. icrc)."
             },
             code="invalid_slug",
+        )
+    elif code in RESERVED_CODES:
+        raise ValidationError(
+            {"code": f"'{code}' names a page of the tracker (/parties/{code}/): choose another code."},
+            code="reserved_code",
         )
 
 

@@ -1,13 +1,13 @@
 """Counts for dashboards, with the same filters as the commitment list."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.api.base import PartnersReadAnalystsWrite
 
-from ..choices import Status
+from ..selectors import on_time_counts, on_time_rate
 from .filters import CommitmentFilter, commitment_filterset
 
 
@@ -24,7 +24,8 @@ class SummaryView(APIView):
     category; per party, counts of its obligations that match (with party=AZE, only
     Azerbaijan's), overdue counts, and the on-time fulfilment rate: of its obligations
     that have a deadline and are fulfilled or past their due moment, the share fulfilled
-    no later than the due day. An obligation with no deadline (none set, or one that
+    no later than the due day (the rule is commitments.selectors.on_time_counts, which
+    the party page reads too). An obligation with no deadline (none set, or one that
     waits on another commitment) is neither on time nor late: it is left out of the rate,
     which is null when nothing is left."""
 
@@ -39,15 +40,7 @@ class SummaryView(APIView):
         by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))
         by_category = commitments.values("category", "status").annotate(n=Count("pk"))
         by_party = obligations.values("party__code", "status").annotate(n=Count("pk"))
-        fulfilled_on_time = Q(
-            status=Status.FULFILLED, status_effective_on__lte=F("commitment__current_deadline__due_date")
-        )
-        rates = (
-            obligations.filter(Q(status=Status.FULFILLED) | Q(overdue=True))
-            .filter(commitment__current_deadline__due_date__isnull=False)
-            .values("party__code")
-            .annotate(assessed=Count("pk"), on_time=Count("pk", filter=fulfilled_on_time))
-        )
+        rates = on_time_counts(obligations, "party__code")
         overdue = obligations.filter(overdue=True).values("party__code").annotate(n=Count("pk"))
 
         titles = {r["agreement"]: r["agreement__title"] for r in by_agreement}
@@ -69,11 +62,7 @@ class SummaryView(APIView):
                         "party": code,
                         "statuses": counts,
                         "overdue": overdue_by_party.get(code, 0),
-                        "on_time_rate": (
-                            round(rate_by_party[code][0] / rate_by_party[code][1], 4)
-                            if rate_by_party.get(code, (0, 0))[1]
-                            else None
-                        ),
+                        "on_time_rate": on_time_rate(*rate_by_party.get(code, (0, 0))),
                     }
                     for code, counts in sorted(party_counts.items())
                 ],

@@ -1,0 +1,44 @@
+"""The one-time ``form_token`` of the page forms that write (pages.OneTimeForm): every
+page view that writes runs its write through ``once``, so that posting the same form
+twice records once. Shared by the commitment pages and the party pages."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.utils.http import urlencode
+
+from tracker import idempotency
+
+CSRF_FIELD = "csrfmiddlewaretoken"  # masked anew on each rendering: not part of what was submitted
+ALREADY_SUBMITTED = "This form was already submitted, and what it said was recorded then (see above)."
+
+
+class _Refused(Exception):
+    """The service refused the form: the form's token is rolled back with the write."""
+
+
+def once(request, form, write) -> bool:
+    """Run ``write`` (True when it wrote) once per form token: the token is claimed in the
+    transaction of the write, so a second post of the same form (a double click, a
+    resubmitted page) finds it and records nothing."""
+    body = urlencode(sorted((k, v) for k, values in request.POST.lists() for v in values if k != CSRF_FIELD))
+    fingerprint = idempotency.request_hash(request.method, request.path, body.encode())
+    try:
+        with transaction.atomic():
+            claimed, fresh = idempotency.claim(
+                user=request.user, key=form.cleaned_data["form_token"], fingerprint=fingerprint
+            )
+            if fresh:
+                if not write():
+                    raise _Refused
+                idempotency.complete(claimed, status=302, body=None)
+    except _Refused:
+        return False
+    except (idempotency.KeyReused, idempotency.KeyBusy):
+        # Posted before with other values (the browser's Back, then an edit): show them
+        # again with a new token, so that recording them too is a decision.
+        form.renew_token()
+        form.add_error(None, f"{ALREADY_SUBMITTED} Submit again to record these values too.")
+        return False
+    if not fresh:
+        messages.info(request, f"{ALREADY_SUBMITTED} Nothing was recorded twice.")
+    return True
