@@ -16,10 +16,12 @@ class _Refused(Exception):
     """The service refused the form: the form's token is rolled back with the write."""
 
 
-def once(request, form, write) -> bool:
+def once(request, form, write):
     """Run ``write`` (True when it wrote) once per form token: the token is claimed in the
     transaction of the write, so a second post of the same form (a double click, a
-    resubmitted page) finds it and records nothing."""
+    resubmitted page) finds it and records nothing. ``write`` may return a dict instead of
+    True (where to go next: the page of what it created); it is stored with the token and
+    returned to the second post as well. Returns False when nothing was written."""
     body = urlencode(sorted((k, v) for k, values in request.POST.lists() for v in values if k != CSRF_FIELD))
     fingerprint = idempotency.request_hash(request.method, request.path, body.encode())
     try:
@@ -28,9 +30,10 @@ def once(request, form, write) -> bool:
                 user=request.user, key=form.cleaned_data["form_token"], fingerprint=fingerprint
             )
             if fresh:
-                if not write():
+                wrote = write()
+                if not wrote:
                     raise _Refused
-                idempotency.complete(claimed, status=302, body=None)
+                idempotency.complete(claimed, status=302, body=wrote if isinstance(wrote, dict) else None)
     except _Refused:
         return False
     except (idempotency.KeyReused, idempotency.KeyBusy):
@@ -41,4 +44,4 @@ def once(request, form, write) -> bool:
         return False
     if not fresh:
         messages.info(request, f"{ALREADY_SUBMITTED} Nothing was recorded twice.")
-    return True
+    return claimed.response_body or True

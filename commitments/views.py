@@ -12,6 +12,7 @@ from tracker import roles
 from tracker.roles import published_only
 
 from . import services
+from .agreement_forms import PublishForm
 from .form_errors import add_service_errors
 from .form_once import once as _once  # shared with the party pages
 from .models import Agreement, Commitment
@@ -142,23 +143,33 @@ def _extend(request, commitment, form) -> bool:
 @login_required
 def agreement_detail(request, pk: int):
     page_role(request)
-    agreement = get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
+    agreement = get_object_or_404(published_only(Agreement.objects.select_related("published_by"), request, ""), pk=pk)
+    return agreement_page(request, agreement)
+
+
+def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
+    """The agreement's page; for analysts, whether it is published, by whom and when, its
+    Edit link and, on a draft, the Publish button (``publish_form``: one refused)."""
     commitments = (
         agreement.commitments.select_related("current_deadline")
         .prefetch_related("obligations__party")
         .order_by("reference")
     )
-    return render(
-        request,
-        "commitments/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "commitments": commitments,
-            "participants": agreement.participants.select_related("party"),
-            "sources": agreement.sources.all(),
-            "relations": published_only(
-                agreement.relations.select_related("related_agreement"), request, "related_agreement__"
-            ),
-            "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
-        },
-    )
+    can_write = roles.role_of(request.user) in (roles.ANALYST, roles.ADMIN)
+    context = {
+        "agreement": agreement,
+        "commitments": commitments,
+        "participants": agreement.participants.select_related("party"),
+        "sources": agreement.sources.all(),
+        "relations": published_only(
+            agreement.relations.select_related("related_agreement"), request, "related_agreement__"
+        ),
+        "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
+        "can_write": can_write,
+    }
+    if can_write and not agreement.published:
+        # Four eyes, said before the button is pressed: the service's own rule.
+        refusal = services.publish_errors(agreement=agreement, user=request.user).get("published")
+        context["publish_form"] = publish_form or PublishForm()
+        context["publish_refusal"] = refusal[0] if refusal else ""
+    return render(request, "commitments/agreement_detail.html", context, status=status)
