@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agreement_views, views
+from . import agreement_views, entry_pages, views
 
 app_name = "commitments"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("agreements/new/", agreement_views.agreement_new, name="agreement-new"),
     path("agreements/<int:pk>/edit/", agreement_views.agreement_edit, name="agreement-edit"),
     path("agreements/<int:pk>/publish/", agreement_views.agreement_publish, name="agreement-publish"),
+    # Entering commitments many at once (entry_pages.py), from rows or from a pasted text.
+    path("agreements/<int:pk>/commitments/new/", entry_pages.commitments_new, name="commitments-new"),
+    path("agreements/<int:pk>/commitments/from-text/", entry_pages.commitments_from_text, name="commitments-from-text"),
+    path("due-moment/", entry_pages.due_moment, name="due-moment"),
 ]
