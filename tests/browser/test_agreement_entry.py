@@ -150,6 +150,8 @@ ROWS = [
     ),
 ]
 CHECKED = ROWS[-1]  # the row whose due moment is checked on the pages
+PLAN, RELOCATION = ROWS[4], ROWS[5]
+assert RELOCATION.after == PLAN.reference
 SHORT_NAMES = {"ARM": "Armenia", "AZE": "Azerbaijan", "RUS": "Russia", "unhcr": "UNHCR"}
 PARTICIPANTS = {"ARM": "signatory", "AZE": "signatory", "RUS": "signatory", "unhcr": "other"}
 
@@ -243,34 +245,72 @@ DEADLINE_KINDS = {
 }
 
 
+def fill_row(group, row: Row) -> None:
+    group.get_by_label(exactly("Reference")).fill(row.reference)
+    group.get_by_label(exactly("Title")).fill(row.title)
+    group.get_by_label(exactly("Text")).fill(row.text)
+    group.get_by_label(exactly("Category")).select_option(label=row.category)
+    group.get_by_label(exactly("Nature")).select_option(label=row.nature)
+    group.get_by_label(exactly("Bound parties")).select_option(list(row.parties))
+    if row.recipients:
+        group.get_by_label(exactly("Recipients")).select_option(list(row.recipients))
+    kind = "date" if row.date else "after" if row.after else "days"
+    group.get_by_role("radio", name=DEADLINE_KINDS[kind]).check()
+    if row.date:
+        group.get_by_label(exactly("Due on")).fill(row.date)
+    else:
+        group.get_by_label(exactly("Within days")).fill(str(row.days))
+    if row.after:
+        group.get_by_label(exactly("After the fulfilment of (reference)")).fill(row.after)
+
+
+def add_row(page: Page, number: int):
+    """The page's "Add a commitment": a new row whose first field has the focus."""
+    if number > 1:  # a fresh page has one blank row
+        page.get_by_role("button", name="Add a commitment").click()
+    group = commitment_row(page, number)
+    expect(group.get_by_label(exactly("Reference"))).to_be_focused() if number > 1 else None
+    return group
+
+
+def due_moment(group):
+    return group.get_by_role("status")
+
+
 def enter_commitments(page: Page) -> None:
-    for number, row in enumerate(ROWS, start=1):
-        if commitment_row(page, number).count() == 0:
-            page.get_by_role("button", name="Add a commitment").click()
-        group = commitment_row(page, number)
-        expect(group.get_by_label(exactly("Reference"))).to_be_focused() if number > 1 else None
-        group.get_by_label(exactly("Reference")).fill(row.reference)
-        group.get_by_label(exactly("Title")).fill(row.title)
-        group.get_by_label(exactly("Text")).fill(row.text)
-        group.get_by_label(exactly("Category")).select_option(label=row.category)
-        group.get_by_label(exactly("Nature")).select_option(label=row.nature)
-        group.get_by_label(exactly("Bound parties")).select_option(list(row.parties))
-        if row.recipients:
-            group.get_by_label(exactly("Recipients")).select_option(list(row.recipients))
-        kind = "date" if row.date else "after" if row.after else "days"
-        group.get_by_role("radio", name=DEADLINE_KINDS[kind]).check()
-        if row.date:
-            group.get_by_label(exactly("Due on")).fill(row.date)
-        else:
-            group.get_by_label(exactly("Within days")).fill(str(row.days))
-        if row.after:
-            group.get_by_label(exactly("After the fulfilment of (reference)")).fill(row.after)
-            expect(group.get_by_role("status").or_(group.locator("output"))).to_contain_text(
-                f"{row.days} days after {row.after} is fulfilled; not yet due"
-            )
+    """The eight rows, entered as an analyst might: the relocation (chained to the plan for
+    the new route) typed before the plan, the plan then moved up above it; and a stray
+    row added and removed."""
+    plan, relocation = ROWS.index(PLAN), ROWS.index(RELOCATION)
+    order = [*ROWS[:plan], RELOCATION, PLAN, *ROWS[relocation + 1 :]]
+    for number, row in enumerate(order, start=1):
+        group = add_row(page, number)
+        fill_row(group, row)
+        if row is RELOCATION:
+            # Chained to a reference no row has yet: it is not due until the plan is fulfilled.
+            expect(due_moment(group)).to_have_text(f"{row.days} days after {row.after} is fulfilled; not yet due")
         if row is CHECKED:
             # As typed, before saving: the due moment in the venue's zone and in UTC.
-            expect(group.locator("output")).to_have_text("end of 10 Dec 2020 (Europe/Moscow) = 2020-12-10 21:00 UTC")
+            expect(due_moment(group)).to_have_text("end of 10 Dec 2020 (Europe/Moscow) = 2020-12-10 21:00 UTC")
+
+    # Reorder with the keyboard: the plan (row plan + 2) moves up above the relocation.
+    move_up = page.get_by_role("button", name=f"Move up commitment {relocation + 1}")
+    move_up.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name=f"Move up commitment {plan + 1}")).to_be_focused()
+    for number, row in enumerate(ROWS, start=1):
+        expect(commitment_row(page, number).get_by_label(exactly("Reference"))).to_have_value(row.reference)
+
+    stray = add_row(page, len(ROWS) + 1)
+    stray.get_by_label(exactly("Reference")).fill("9")
+    stray.get_by_role("button", name=f"Remove commitment {len(ROWS) + 1}").click()
+    expect(commitment_row(page, len(ROWS) + 1)).to_have_count(0)
+    expect(page.get_by_role("group", name=re.compile(r"^Commitment \d+$"))).to_have_count(len(ROWS))
+
+
+def fits_the_screen(page: Page, what: str) -> None:
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{what}: the page is {width[0]} px wide on a {width[1]} px screen"
 
 
 def check_partner_reads(http, pk: int) -> None:
@@ -311,9 +351,14 @@ def check_partner_reads(http, pk: int) -> None:
         assert all(o["due_at"] == row.expected_due_at for o in got["obligations"]), row.reference
 
 
+VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
-    page: Page, partner_http, armenia, azerbaijan, analyst, screenshot
+    page: Page, partner_http, armenia, azerbaijan, analyst, screenshot, viewport
 ):
+    page.set_viewport_size(VIEWPORTS[viewport])
     log_in(page, analyst.username)
 
     create_party(
@@ -330,32 +375,45 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
 
     fill_agreement(page)
     add_participants_and_source(page)
+    fits_the_screen(page, "the agreement form")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_have_text("Agreement saved as a draft.")
     expect(page).to_have_url(re.compile(r"/commitments/agreements/\d+/$"))
     agreement = Agreement.objects.get(title=TITLE)
     assert not agreement.published
 
-    # A draft: the partner's token does not see it, nor its commitments.
+    # A draft: the partner's token does not see it.
     assert api_get(partner_http, f"/api/v1/agreements/{agreement.pk}/")[0] == 404
 
-    page.goto(f"/commitments/agreements/{agreement.pk}/commitments/new/")
+    page.get_by_role("link", name="Enter commitments").first.click()
+    expect(page).to_have_url(re.compile(rf"/commitments/agreements/{agreement.pk}/commitments/new/$"))
     enter_commitments(page)
-    page.get_by_role("button", name="Save the commitments").click()
+    fits_the_screen(page, "the commitments page")
+    screenshot(page, f"intake-commitments-{viewport}")
+    # Saved from the keyboard. (A click right after a full-page screenshot can be lost in
+    # headless Chromium: the screenshot resizes the viewport and back.)
+    page.get_by_role("button", name="Save the commitments").focus()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/commitments/agreements/{agreement.pk}/$"))
     expect(page.get_by_role("status")).to_have_text("8 commitments saved.")
     assert agreement.commitments.count() == len(ROWS)
 
-    # The agreement page gives the due day in the venue's zone.
-    checked_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=CHECKED.title))
-    expect(checked_row).to_contain_text("10 Dec 2020")
-    expect(checked_row).to_contain_text(ZONE)
+    # The agreement page gives each due day in the venue's zone; the chained one has none yet.
+    def table_row(row: Row):
+        return page.get_by_role("row").filter(has=page.get_by_role("link", name=row.title, exact=True))
+
+    expect(table_row(CHECKED).get_by_role("cell").last).to_have_text(f"end of 10 Dec 2020 ({ZONE})")
+    expect(table_row(RELOCATION).get_by_role("cell").last).to_have_text("—")
+    expect(page.get_by_role("row")).to_have_count(1 + len(ROWS))
+    fits_the_screen(page, "the agreement page")
+    # Still a draft: nothing of it in the partner's lists.
     assert api_get(partner_http, f"/api/v1/commitments/?agreement={agreement.pk}")[1]["results"] == []
 
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_have_text("Published: partners now see this agreement.")
-    screenshot(page, "intake-published")
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    screenshot(page, f"intake-published-{viewport}")
     agreement.refresh_from_db()
-    assert agreement.published and agreement.published_by == analyst
+    assert agreement.published and agreement.published_by == analyst and agreement.published_at
 
     check_partner_reads(partner_http, agreement.pk)
