@@ -35,7 +35,7 @@ class PageNumberForm(forms.Form):
         min_value=1,
         max_value=10**9,
         required=False,
-        error_messages={"invalid": "Unknown page '%(value)s': use a whole number from 1."},
+        error_messages={"invalid": "Unknown page: use a whole number from 1."},
     )
 
 

@@ -22,7 +22,7 @@ from .list_filters import PartyListFilter
 from .list_pages import Paged, can_write, paginate
 from .models import Agreement, AgreementParticipant, Obligation
 from .party_forms import PartyPageForm
-from .selectors import in_status_order, on_time_counts, on_time_rate, status_counts
+from .selectors import in_status_order, on_time_rate, on_time_totals, status_counts
 from .views import page_role
 
 PARTIES_PER_PAGE = 50
@@ -92,7 +92,7 @@ def _agreements_of(request, party: Party, obligations) -> list[dict]:
 
 
 def _on_time_record(obligations) -> dict:
-    row = next(iter(on_time_counts(obligations)), None) or {"assessed": 0, "on_time": 0, "overdue": 0}
+    row = on_time_totals(obligations)
     late = row["assessed"] - row["on_time"]
     rate = on_time_rate(row["on_time"], row["assessed"])
     return {**row, "late": late, "fulfilled_late": late - row["overdue"], "rate": rate}

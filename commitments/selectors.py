@@ -49,20 +49,24 @@ ON_TIME_ASSESSED = (Q(status=Status.FULFILLED) | Q(overdue=True)) & Q(
 FULFILLED_ON_TIME = Q(status=Status.FULFILLED, status_effective_on__lte=F("commitment__current_deadline__due_date"))
 
 
+def _on_time_aggregates() -> dict:
+    return {
+        "assessed": Count("pk"),
+        "on_time": Count("pk", filter=FULFILLED_ON_TIME),
+        "overdue": Count("pk", filter=Q(overdue=True) & ~Q(status=Status.FULFILLED)),
+    }
+
+
 def on_time_counts(obligations: QuerySet[Obligation], *group_by: str) -> QuerySet:
-    """Per value of ``group_by`` (e.g. "party__code"; nothing: one row for all), the
-    assessed obligations among ``obligations`` as ``assessed``, of which ``on_time``
-    fulfilled by their due day and ``overdue`` still open past it; one GROUP BY."""
-    return (
-        obligations.filter(ON_TIME_ASSESSED)
-        .values(*group_by)
-        .annotate(
-            assessed=Count("pk"),
-            on_time=Count("pk", filter=FULFILLED_ON_TIME),
-            overdue=Count("pk", filter=Q(overdue=True) & ~Q(status=Status.FULFILLED)),
-        )
-        .order_by()
-    )
+    """Per value of ``group_by`` (e.g. "party__code"), the assessed obligations among
+    ``obligations`` as ``assessed``, of which ``on_time`` fulfilled by their due day and
+    ``overdue`` still open past it; one GROUP BY."""
+    return obligations.filter(ON_TIME_ASSESSED).values(*group_by).annotate(**_on_time_aggregates()).order_by()
+
+
+def on_time_totals(obligations: QuerySet[Obligation]) -> dict[str, int]:
+    """``on_time_counts`` over all of ``obligations``: one row, zeros when none is assessed."""
+    return obligations.filter(ON_TIME_ASSESSED).aggregate(**_on_time_aggregates())
 
 
 def on_time_rate(on_time: int, assessed: int) -> float | None:

@@ -37,6 +37,12 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
         "/alerts/",
+        "/agreements/?party=ARM&sort=title",
+        "/agreements/?sort=newest",  # an error at its field
+        "/parties/",
+        "/parties/ARM/",
+        "/parties/new/",
+        "/parties/ARM/edit/",
     ):
         page.goto(url)
         check(page, url)
@@ -51,3 +57,13 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
     form.get_by_role("button", name="Record").click()
     expect(form.get_by_label("Effective date")).to_have_attribute("aria-invalid", "true")
     check(page, "the commitment page with a form error")
+
+    # The party form sent back with an error at its field.
+    page.goto("/parties/new/")
+    form = page.get_by_role("form", name="New party")
+    form.get_by_label("Code").fill("GEX")
+    form.get_by_label("Name", exact=False).first.fill("Georgia")  # Name comes before Short name
+    form.get_by_label("Kind").select_option("state")
+    form.get_by_role("button", name="Create party").click()
+    expect(form.get_by_label("Code")).to_have_attribute("aria-invalid", "true")
+    check(page, "the party form with a form error")
