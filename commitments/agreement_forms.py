@@ -25,8 +25,9 @@ class AgreementPageForm(OneTimeForm):
     kind = form_field(Agreement, "kind", label="Kind")
     signed_on = form_field(Agreement, "signed_on", label="Date", widget=DATE_INPUT)
     venue = form_field(Agreement, "venue", label="Venue")
-    # A text field searching a <datalist> of the ~430 zones as one types (the browser
-    # filters it), not a select of all of them; the name is checked on the server.
+    # A text field searching the ~430 zones as one types, not a select of all of them:
+    # zone-search.js makes it a combobox, and without the script the browser searches its
+    # <datalist>. The name is checked on the server.
     timezone = forms.CharField(
         label="Venue time zone",
         max_length=64,
@@ -34,7 +35,9 @@ class AgreementPageForm(OneTimeForm):
         validators=[rules.validate_time_zone],
         help_text="Type part of a city or region (Zurich, Baku) and choose its IANA zone. "
         "Deadlines end at midnight here.",
-        widget=forms.TextInput(attrs={"list": ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"list": ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false", "data-zone-search": ""}
+        ),
     )
     summary = form_field(Agreement, "summary", label="Summary", widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(

@@ -1,12 +1,14 @@
 """Every page, on a laptop and on a phone: no WCAG 2.1 A/AA (or axe best-practice)
 violation found by axe-core, and nothing wider than the screen."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from commitments import services
 from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -67,3 +69,33 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
     form.get_by_role("button", name="Create party").click()
     expect(form.get_by_label("Code")).to_have_attribute("aria-invalid", "true")
     check(page, "the party form with a form error")
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_agreement_form_and_a_draft_pass_axe_and_fit_the_screen(page: Page, lists, analyst, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    log_in(page, analyst.username)
+    page.goto("/commitments/agreements/new/")
+    check(page, "the new agreement form")
+
+    form = page.get_by_role("form", name="New agreement")
+    form.get_by_label(re.compile(r"^Title")).fill("Humanitarian truce")
+    form.get_by_label(re.compile(r"^Kind")).select_option(label="Protocol")
+    form.get_by_label(re.compile(r"^Date")).fill("2020-10-10")
+    zone = form.get_by_label(re.compile(r"^Venue time zone"))
+    zone.fill("europe/")
+    expect(page.get_by_role("listbox", name="Matching time zones")).to_be_visible()
+    check(page, "the time zone search, open")
+    zone.fill("Nowhere")
+    form.get_by_role("button", name="Add a party").click()
+    form.get_by_role("button", name="Save draft").click()
+    expect(form.get_by_label(re.compile(r"^Venue time zone"))).to_have_attribute("aria-invalid", "true")
+    check(page, "the agreement form with an error at its field")
+
+    page.goto(f"/commitments/agreements/{lists.agreement_id}/edit/")
+    check(page, "the agreement edit form")
+    draft = services.agreement_create(
+        title="A draft", kind="protocol", signed_on=date(2020, 11, 9), timezone_name="Asia/Baku", user=analyst
+    )
+    page.goto(f"/commitments/agreements/{draft.pk}/")
+    expect(page.get_by_role("button", name="Publish")).to_be_visible()
+    check(page, "a draft with its Publish button")

@@ -55,6 +55,7 @@ def test_pages_admin_and_api_docs_work_under_the_policy_with_no_violation(contex
         "/search/?party=AZE&overdue=true",
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
+        "/commitments/agreements/new/",  # its two scripts
         "/alerts/",
         "/admin/",
         commitment_change,
