@@ -83,10 +83,10 @@ class CommitmentRowForm(forms.Form):
         label="Within days", required=False, min_value=1, max_value=rules.LONGEST_DEADLINE_DAYS
     )
     deadline_after = forms.CharField(
-        label="After the fulfilment of (reference)",
+        label="Counted from the fulfilment of",
         required=False,
         max_length=50,
-        help_text="A row of this page or a commitment of the agreement.",
+        help_text="The reference of a row of this page or of a commitment of the agreement.",
     )
     deadline_note = form_field(
         Deadline, "reason", label="Deadline note", required=False, help_text="Where the deadline comes from."

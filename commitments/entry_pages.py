@@ -165,7 +165,7 @@ def commitments_new(request, pk: int):
 
 class PasteForm(forms.Form):
     text = forms.CharField(
-        label="The statement's text",
+        label="Text of the statement",
         max_length=MAX_TEXT_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16}),

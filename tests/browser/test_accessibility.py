@@ -45,6 +45,8 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         "/parties/ARM/",
         "/parties/new/",
         "/parties/ARM/edit/",
+        f"/commitments/agreements/{lists.agreement_id}/commitments/new/",
+        f"/commitments/agreements/{lists.agreement_id}/commitments/from-text/",
     ):
         page.goto(url)
         check(page, url)
@@ -69,6 +71,7 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
     form.get_by_role("button", name="Create party").click()
     expect(form.get_by_label("Code")).to_have_attribute("aria-invalid", "true")
     check(page, "the party form with a form error")
+
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_agreement_form_and_a_draft_pass_axe_and_fit_the_screen(page: Page, lists, analyst, viewport):
@@ -99,3 +102,22 @@ def test_the_agreement_form_and_a_draft_pass_axe_and_fit_the_screen(page: Page, 
     page.goto(f"/commitments/agreements/{draft.pk}/")
     expect(page.get_by_role("button", name="Publish")).to_be_visible()
     check(page, "a draft with its Publish button")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_commitments_entry_pages_pass_axe_with_proposals_and_errors(page: Page, lists, analyst, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    log_in(page, analyst.username)
+    page.goto(f"/commitments/agreements/{lists.agreement_id}/commitments/from-text/")
+    page.get_by_label("Text of the statement").fill(
+        "1. The Parties shall submit lists of prisoners of war to the ICRC within 72 hours.\n"
+        "2. Armenia will withdraw its forces from the Kalbajar district by 15 November 2020.\n"
+    )
+    page.get_by_role("button", name="Propose commitments").click()
+    expect(page.locator("[data-row]")).to_have_count(2)
+    check(page, "the commitments form with proposals")
+    page.get_by_role("group", name="Commitment 1", exact=True).get_by_label("Title").fill("")
+    page.get_by_role("button", name="Add a commitment").click()
+    page.get_by_role("button", name="Save the commitments").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+    check(page, "the commitments form with errors")

@@ -64,6 +64,12 @@ def test_pages_admin_and_api_docs_work_under_the_policy_with_no_violation(contex
         page.wait_for_load_state("networkidle")
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_visible()  # the change form is whole
 
+    page.goto(f"/commitments/agreements/{lists.agreement_id}/commitments/new/")
+    expect(page.get_by_role("button", name="Add a commitment")).to_be_visible()  # its script ran
+    page.get_by_role("group", name="Commitment 1", exact=True).get_by_label("By a date").check()
+    page.get_by_role("group", name="Commitment 1", exact=True).get_by_label("Due on").fill("2020-11-20")
+    expect(page.locator("output").first).to_contain_text("end of 20 Nov 2020")  # and fetched its due moment
+
     page.goto("/api/v1/docs/")
     # Swagger UI ran: it fetched the schema and lists the operations.
     expect(page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/v1/commitments/$")).first).to_be_visible()

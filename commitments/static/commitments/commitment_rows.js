@@ -12,7 +12,7 @@
   const announce = document.getElementById("rows-announce");
   const addButton = document.getElementById("add-row");
   const known = document.getElementById("known-references");
-  const ROW_PREFIX = /rows-(\d+|__prefix__)-/g;
+  const ROW_PREFIX = /rows-(\d+x?|__prefix__)-/g;
   const PREVIEW_DELAY = 300;
 
   function allRows() {
@@ -28,15 +28,22 @@
     return checked ? checked.value : "none";
   }
 
+  function renamePrefix(row, prefix) {
+    row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
+      for (const attr of ["name", "id", "for", "aria-describedby"]) {
+        const value = el.getAttribute(attr);
+        if (value && value.includes("rows-")) el.setAttribute(attr, value.replace(ROW_PREFIX, prefix));
+      }
+    });
+  }
+
   // Names, ids and label targets follow a row's position, which is what the formset reads.
+  // Two passes: a row must never share its deadline radios' name with another row, even
+  // for a moment, or the browser unchecks one of the two groups.
   function renumber() {
+    allRows().forEach((row, i) => renamePrefix(row, `rows-${i}x-`));
     allRows().forEach((row, i) => {
-      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
-        for (const attr of ["name", "id", "for", "aria-describedby"]) {
-          const value = el.getAttribute(attr);
-          if (value && value.includes("rows-")) el.setAttribute(attr, value.replace(ROW_PREFIX, `rows-${i}-`));
-        }
-      });
+      renamePrefix(row, `rows-${i}-`);
       row.querySelectorAll("[data-number]").forEach((el) => { el.textContent = String(i + 1); });
       const buttons = row.querySelectorAll("[data-action]");
       buttons[0].disabled = i === 0;
