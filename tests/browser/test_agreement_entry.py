@@ -206,13 +206,19 @@ def fill_agreement(page: Page) -> None:
     page.get_by_label(exactly("Kind")).select_option(label="Joint statement")
     page.get_by_label(exactly("Date")).fill("2020-11-10")
     page.get_by_label(exactly("Venue")).fill(VENUE)
-    # The zone: a search among the IANA zones as one types (a <datalist> the browser
-    # filters), not a select of all of them.
+    # The zone: a search among the IANA zones as one types, not a select of all of them;
+    # picked with the keyboard (Down to the suggestion, Enter picks it, not the form).
     zone = page.get_by_role("combobox", name=exactly("Venue time zone"))
-    assert page.locator(f"#{zone.get_attribute('list')} option[value='{ZONE}']").count() == 1
     zone.select_text()
-    page.keyboard.type(ZONE)
+    page.keyboard.type("mosc")
+    suggestions = page.get_by_role("listbox", name="Matching time zones")
+    expect(suggestions.get_by_role("option", name=ZONE, exact=True)).to_be_visible()
+    expect(suggestions.get_by_role("option")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     expect(zone).to_have_value(ZONE)
+    expect(suggestions).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/commitments/agreements/new/$"))  # Enter did not submit
 
 
 def add_participants_and_source(page: Page) -> None:
@@ -261,7 +267,7 @@ def fill_row(group, row: Row) -> None:
     else:
         group.get_by_label(exactly("Within days")).fill(str(row.days))
     if row.after:
-        group.get_by_label(exactly("After the fulfilment of (reference)")).fill(row.after)
+        group.get_by_label(exactly("Counted from the fulfilment of")).fill(row.after)
 
 
 def add_row(page: Page, number: int):
@@ -309,8 +315,22 @@ def enter_commitments(page: Page) -> None:
 
 
 def fits_the_screen(page: Page, what: str) -> None:
+    """Nothing wider than the screen; if something is, the text that sticks out is named."""
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{what}: the page is {width[0]} px wide on a {width[1]} px screen"
+    if width[0] > width[1]:
+        wide = page.evaluate(WIDE_TEXT)
+        raise AssertionError(f"{what}: the page is {width[0]} px wide on a {width[1]} px screen: {wide}")
+
+
+WIDE_TEXT = """() => {
+  const wide = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (range.getBoundingClientRect().right > window.innerWidth + 1) wide.push(node.textContent.slice(0, 100));
+  }
+  return wide.slice(0, 5);
+}"""
 
 
 def check_partner_reads(http, pk: int) -> None:
