@@ -409,7 +409,8 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     expect(page).to_have_url(re.compile(rf"/commitments/agreements/{agreement.pk}/commitments/new/$"))
     enter_commitments(page)
     fits_the_screen(page, "the commitments page")
-    screenshot(page, f"intake-commitments-{viewport}")
+    if viewport == "laptop":  # a full-page screenshot of the phone's long page costs seconds
+        screenshot(page, "intake-commitments")
     # Saved from the keyboard. (A click right after a full-page screenshot can be lost in
     # headless Chromium: the screenshot resizes the viewport and back.)
     page.get_by_role("button", name="Save the commitments").focus()
