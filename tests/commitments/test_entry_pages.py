@@ -213,18 +213,18 @@ def test_a_post_without_its_token_is_refused(client, analyst, agreement):
     assert not Commitment.objects.exists()
 
 
-@pytest.mark.parametrize("page", ["new", "from-text"])
-def test_partners_get_a_403(client, partner, agreement, page):
+@pytest.mark.parametrize("which", ["new", "from-text"])  # not "page": pytest-playwright's fixture
+def test_partners_get_a_403(client, partner, agreement, which):
     log_in(client, partner)
-    assert client.get(url(agreement, page)).status_code == 403
-    assert client.post(url(agreement, page), posted(row(0))).status_code == 403
+    assert client.get(url(agreement, which)).status_code == 403
+    assert client.post(url(agreement, which), posted(row(0))).status_code == 403
     assert client.get("/commitments/due-moment/?signed_on=2020-10-30&timezone=UTC&days=7").status_code == 403
     assert not Commitment.objects.exists()
 
 
 def test_the_pages_need_a_login(client, agreement):
-    for page in ("new", "from-text"):
-        assert client.get(url(agreement, page))["Location"].startswith("/accounts/login/")
+    for which in ("new", "from-text"):
+        assert client.get(url(agreement, which))["Location"].startswith("/accounts/login/")
 
 
 HOSTILE_ROWS = ["", "x" * 5000, "-1", "9" * 30, "2020-13-45", "0001-01-01", "9999-12-31", "nul\x00byte", "<script>"]

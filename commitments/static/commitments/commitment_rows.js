@@ -101,7 +101,7 @@
     try {
       const response = await fetch(`${form.dataset.dueUrl}?${params}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       const body = await response.json();
-      text = response.ok ? body.text : "Not computed yet: " + Object.values(body.errors || {}).flat().join(" ");
+      text = response.ok ? body.text : "Not computed yet: " + [...new Set(Object.values(body.errors || {}).flat())].join(" ");
     } catch (error) {
       text = "Not computed: the server did not answer.";
     }
