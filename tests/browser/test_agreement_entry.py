@@ -10,7 +10,7 @@ database already; Russia and the UNHCR (named in point 7) are created from the p
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -45,7 +45,6 @@ class Row:
     after: str = ""  # the reference of the commitment whose fulfilment the days count from
     expected_due_at: str | None = None  # what the API gives, in UTC
     expected_due_date: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 ONE_OFF = "One-off (has a deadline)"
@@ -196,7 +195,8 @@ def create_party(page: Page, *, code: str, name: str, short_name: str, kind: str
 
 
 def fill_agreement(page: Page) -> None:
-    """The agreement's own fields, from the keyboard: Tab from field to field."""
+    """The agreement's own fields; the title typed and left with Tab, the zone searched and
+    picked with the keyboard."""
     page.goto("/commitments/agreements/new/")
     title = page.get_by_label(exactly("Title"))
     title.focus()
@@ -272,10 +272,10 @@ def fill_row(group, row: Row) -> None:
 
 def add_row(page: Page, number: int):
     """The page's "Add a commitment": a new row whose first field has the focus."""
+    group = commitment_row(page, number)
     if number > 1:  # a fresh page has one blank row
         page.get_by_role("button", name="Add a commitment").click()
-    group = commitment_row(page, number)
-    expect(group.get_by_label(exactly("Reference"))).to_be_focused() if number > 1 else None
+        expect(group.get_by_label(exactly("Reference"))).to_be_focused()
     return group
 
 
@@ -346,6 +346,8 @@ def check_partner_reads(http, pk: int) -> None:
     assert agreement["published"] is True
     assert {p["party"]: p["role"] for p in agreement["participants"]} == PARTICIPANTS
     assert [s["url"] for s in agreement["sources"]] == [SOURCE_URL]
+    status, unhcr = api_get(http, "/api/v1/parties/unhcr/")  # created from the party page
+    assert (status, unhcr["short_name"], unhcr["kind"]) == (200, "UNHCR", "international_organisation")
 
     status, page = api_get(http, f"/api/v1/commitments/?agreement={pk}")
     assert status == 200, page
