@@ -197,7 +197,7 @@ def test_pages_keep_the_filters_and_sort(client, analyst, demo):
 
 
 @pytest.mark.parametrize(
-    ("page", "status", "message"),
+    ("number", "status", "message"),  # not "page": pytest-playwright's fixture
     [
         ("abc", 400, "Unknown page: use a whole number from 1."),
         ("0", 400, "greater than or equal to 1"),
@@ -205,9 +205,9 @@ def test_pages_keep_the_filters_and_sort(client, analyst, demo):
         ("9", 404, "There is no page 9: the list has 1 page."),
     ],
 )
-def test_a_page_that_is_not_there(client, analyst, demo, page, status, message):
+def test_a_page_that_is_not_there(client, analyst, demo, number, status, message):
     sign_in(client, analyst)
-    response = client.get("/agreements/", {"page": page})
+    response = client.get("/agreements/", {"page": number})
     assert response.status_code == status
     assert message in response.text
 
