@@ -408,7 +408,7 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     # A draft: the partner's token does not see it.
     assert api_get(partner_http, f"/api/v1/agreements/{agreement.pk}/")[0] == 404
 
-    page.get_by_role("link", name="Enter commitments").first.click()
+    page.get_by_role("link", name="Enter commitments").click()
     expect(page).to_have_url(re.compile(rf"/commitments/agreements/{agreement.pk}/commitments/new/$"))
     enter_commitments(page)
     fits_the_screen(page, "the commitments page")
