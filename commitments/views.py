@@ -151,7 +151,7 @@ def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
     """The agreement's page; for analysts, whether it is published, by whom and when, its
     Edit link and, on a draft, the Publish button (``publish_form``: one refused)."""
     commitments = (
-        agreement.commitments.select_related("current_deadline")
+        agreement.commitments.select_related("current_deadline__after_commitment")
         .prefetch_related("obligations__party")
         .order_by("reference")
     )

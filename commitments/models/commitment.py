@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from utilities.fields import MultiLineTextField, OneLineTextField
 
+from .. import rules
 from ..choices import Category, Nature, Status
 
 
@@ -85,6 +86,16 @@ class Commitment(models.Model):
     @property
     def due_date(self):
         return self.current_deadline.due_date if self.current_deadline else None
+
+    def due_text(self) -> str:
+        """The due moment in the venue's zone and in UTC, as the pages and emails give it;
+        for a chained deadline not yet resolved, what it waits for; '' without a deadline."""
+        deadline = self.current_deadline
+        if deadline is None:
+            return ""
+        if deadline.due_at is None:
+            return f"{deadline.describe()}; not yet due"
+        return rules.format_due(deadline.due_at, self.agreement.tzinfo)
 
     def clean(self) -> None:
         if self.nature == Nature.CONDITIONAL and not self.condition.strip():

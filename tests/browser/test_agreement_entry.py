@@ -424,12 +424,14 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     expect(page.get_by_role("status")).to_have_text("8 commitments saved.")
     assert agreement.commitments.count() == len(ROWS)
 
-    # The agreement page gives each due day in the venue's zone; the chained one has none yet.
+    # The agreement page gives each due moment in the venue's zone and in UTC; the chained
+    # one says what it waits for.
     def table_row(row: Row):
         return page.get_by_role("row").filter(has=page.get_by_role("link", name=row.title, exact=True))
 
-    expect(table_row(CHECKED).get_by_role("cell").last).to_have_text(f"end of 10 Dec 2020 ({ZONE})")
-    expect(table_row(RELOCATION).get_by_role("cell").last).to_have_text("—")
+    due = f"end of 10 Dec 2020 ({ZONE}) = 2020-12-10 21:00 UTC"
+    expect(table_row(CHECKED).get_by_role("cell").last).to_have_text(due)
+    expect(table_row(RELOCATION).get_by_role("cell").last).to_contain_text("not yet due")
     expect(page.get_by_role("row")).to_have_count(1 + len(ROWS))
     fits_the_screen(page, "the agreement page")
     # Still a draft: nothing of it in the partner's lists.

@@ -13,6 +13,7 @@ from tests.commitments.test_import_page import GENEVA_FILE, TITLE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+GENEVA_DUE = "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"  # as the agreement page gives it
 LOCAL, UTC = "end of 6 Nov 2020: 2020-11-07 00:00 (UTC+01:00)", "2020-11-06 23:00 UTC"
 
 
@@ -66,7 +67,7 @@ def test_an_analyst_imports_a_json_file_after_a_preview(page: Page, analyst, vie
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     commitments = page.locator("table.stack tbody tr")
     expect(commitments).to_have_count(5)
-    expect(commitments.filter(has_text="POW lists to the ICRC")).to_contain_text("end of 6 Nov 2020 (Europe/Zurich)")
+    expect(commitments.filter(has_text="POW lists to the ICRC")).to_contain_text(GENEVA_DUE)
     fits(page)
     assert agreement.commitments.count() == 5 and not agreement.published
 
