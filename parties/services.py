@@ -1,7 +1,7 @@
 """Writes of parties: the API, the pages and the intake all create and change parties here."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import Party
 
@@ -28,7 +28,12 @@ def party_create(
         Party(code=code, name=name, kind=kind, short_name=short_name, aliases=list(aliases), description=description)
     )
     party._history_user = user
-    party.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            party.save()
+    except IntegrityError as exc:
+        # Checked above, but another request may have created the same code since.
+        raise ValidationError({"code": [f"A party with the code '{party.code}' already exists."]}) from exc
     return party
 
 

@@ -143,3 +143,19 @@ def test_twenty_concurrent_participant_replacements_with_one_etag_one_wins(
     stored = sorted(agreement.participants.values_list("party__code", "role"))
     assert stored == sorted((p["party"], p["role"]) for p in participants(winner))
     assert sorted((p["party"], p["role"]) for p in results[winner][2]["participants"]) == stored
+
+
+def test_twenty_concurrent_posts_of_one_new_party_create_it_once_and_answer_400_otherwise(
+    live_server, django_db_serialized_rollback, analyst_key
+):
+    from parties.models import Party
+
+    url = f"{live_server.url}/api/v1/parties/"
+    body = {"code": "unhcr", "name": "UN High Commissioner for Refugees", "kind": "international_organisation"}
+
+    results = all_at_once(lambda i: send("POST", url, analyst_key, body))
+
+    statuses = sorted(r[0] for r in results if isinstance(r, tuple))
+    assert statuses == [201] + [400] * (THREADS - 1), results
+    assert all("code" in r[2] for r in results if isinstance(r, tuple) and r[0] == 400)
+    assert Party.objects.filter(code="unhcr").count() == 1
