@@ -14,11 +14,6 @@ def _validated(party: Party) -> Party:
     return party
 
 
-def party_check(**fields) -> None:
-    """Raise the ValidationError that ``party_create`` would raise, writing nothing."""
-    _validated(Party(**fields))
-
-
 @transaction.atomic
 def party_create(
     *, code: str, name: str, kind: str, short_name: str = "", aliases=(), description: str = "", user=None

@@ -20,7 +20,6 @@ from ..choices import Category, Confidence, Nature, ParticipantRole, RelationKin
 from ..models import (
     Agreement,
     AgreementRelation,
-    AgreementSource,
     Commitment,
     Deadline,
     Obligation,
@@ -147,13 +146,8 @@ class ParticipantInputSerializer(StrictSerializer):
 
 
 class AgreementSourceInputSerializer(SourceSerializer):
-    """A document the agreement's text comes from (the same fields as a status update's)."""
-
-    url = model_field(AgreementSource, "url", default="")
-    publisher = model_field(AgreementSource, "publisher")
-    title = model_field(AgreementSource, "title", default="")
-    published_on = model_field(AgreementSource, "published_on")
-    language = model_field(AgreementSource, "language", default="")
+    """A document the agreement's text comes from: the same fields as a status update's
+    source (both models take them from SourceFields), under a name of its own in the schema."""
 
 
 class VisibleAgreementField(serializers.PrimaryKeyRelatedField):
