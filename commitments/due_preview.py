@@ -52,7 +52,10 @@ def due_preview(
     for name, check, value in (
         ("signed_on", rules.validate_date_window, signed_on),
         ("timezone", rules.validate_time_zone, timezone),
+        ("after_fulfilled_on", rules.validate_date_window, after_fulfilled_on),
     ):
+        if value is None:
+            continue
         try:
             check(value)
         except ValidationError as exc:

@@ -224,6 +224,8 @@ class DeadlineInputSerializer(StrictSerializer):
     after = serializers.CharField(required=False, default="agreement", max_length=20)
 
     def validate(self, attrs):
+        if "kind" not in attrs:  # a PATCH is partial down to here: the deadline still needs its kind
+            raise serializers.ValidationError({"kind": "This field is required."})
         if attrs["kind"] == "date" and "date" not in attrs:
             raise serializers.ValidationError({"date": "A dated deadline needs a date."})
         if attrs["kind"] == "relative" and "days" not in attrs:
@@ -445,6 +447,13 @@ class CommitmentUpdateSerializer(StrictSerializer):
     # Why the commitment changes (its history) and, with a deadline, the revision's reason.
     reason = model_field(Deadline, "reason", required=True, allow_blank=False)
     source = SourceSerializer(required=False)
+
+    def validate(self, attrs):
+        # Required, on a PATCH too (DRF drops "required" on partial updates): the history
+        # of every change says why.
+        if "reason" not in attrs:
+            raise serializers.ValidationError({"reason": "This field is required: say why the commitment changes."})
+        return attrs
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):

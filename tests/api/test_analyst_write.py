@@ -172,6 +172,27 @@ def test_an_extension_needs_a_reason_and_a_source(analyst_api, demo):
     assert Deadline.objects.filter(commitment=lists).count() == 2
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"deadline": {"days": 8}, "reason": "One more day."}, ("deadline", "kind")),
+        ({"deadline": {}, "reason": "One more day."}, ("deadline", "kind")),
+        ({"title": "A new title"}, ("reason",)),
+    ],
+)
+def test_a_patch_missing_a_required_part_is_a_400_naming_it(analyst_api, demo, body, field):
+    lists = Commitment.objects.get(category="prisoners")
+    url = f"/api/v1/commitments/{lists.pk}/"
+    response = analyst_api.patch(url, body, format="json", HTTP_IF_MATCH=analyst_api.get(url)["ETag"])
+    assert response.status_code == 400
+    errors = response.json()
+    for name in field:  # nested as DRF nests a nested serializer's errors, as on POST
+        errors = errors[name]
+    assert errors
+    assert Commitment.objects.get(pk=lists.pk).title == lists.title
+    assert Deadline.objects.filter(commitment=lists).count() == 1
+
+
 def test_an_ongoing_commitment_turns_one_off_with_its_deadline_in_one_patch(analyst_api, demo):
     remains = Commitment.objects.get(category="remains_exchange")
     url = f"/api/v1/commitments/{remains.pk}/"

@@ -300,6 +300,8 @@ def test_the_due_moment_in_the_venue_zone_and_utc(client, analyst):
         ({"date": "2020-02-30"}, "date"),
         ({"date": "2020-11-01", "after": "para 2"}, "after"),
         ({"days": "3", "after": "p" * 51}, "after"),
+        ({"days": "7", "after": "para 2", "after_fulfilled_on": "9999-12-31"}, "after_fulfilled_on"),
+        ({"days": "7", "after": "para 2", "after_fulfilled_on": "0001-01-01"}, "after_fulfilled_on"),
         ({}, "date"),
     ],
 )
