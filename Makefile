@@ -19,10 +19,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 ## install: create .venv and install every pinned dependency
 install: $(VENV)/.installed
 
-## run: install, migrate, load the demo data, then serve http://127.0.0.1:8000/ with a
+## run: install, migrate, load the demo data, then serve http://127.0.0.1:$(PORT)/ (8000 by default) with a
 ## Celery worker and beat (Procfile, via honcho). Redis if REDIS_URL is set, else an
 ## embedded filesystem broker under var/.
 run: export DEBUG ?= true
+# Links in emails and the printed login follow the port actually served.
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

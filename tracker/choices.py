@@ -12,6 +12,15 @@ class AlertKind(models.TextChoices):
         return [cls.DUE_SOON, cls.OVERDUE]
 
 
+class ResolvedReason(models.TextChoices):
+    """Why the system resolved an alert: its cause is gone."""
+
+    FULFILLED = "fulfilled", "Obligation fulfilled"
+    SUPERSEDED = "superseded", "Obligation superseded (withdrawn)"
+    DEADLINE_MOVED = "deadline_moved", "Deadline moved past now"
+    DEADLINE_REVISED = "deadline_revised", "Deadline revised (this alert was for the old one)"
+
+
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", "Immediately"
     DIGEST = "digest", "Daily digest"

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
-from ..choices import AlertKind
+from ..choices import AlertKind, ResolvedReason
 
 
 class Alert(models.Model):
@@ -58,6 +58,14 @@ class Alert(models.Model):
         verbose_name="acknowledged by",
     )
 
+    # Set by the system when the alert's cause is gone (tracker.services.alerts_resolve):
+    # a resolved alert leaves the unacknowledged list, and messages still queued for it
+    # are not sent.
+    resolved_at = models.DateTimeField(verbose_name="resolved at", null=True, blank=True)
+    resolved_reason = models.CharField(
+        verbose_name="resolved because", max_length=32, choices=ResolvedReason.choices, blank=True, db_default=""
+    )
+
     class Meta:
         ordering = ["-raised_at", "-id"]
         constraints = [
@@ -79,3 +87,7 @@ class Alert(models.Model):
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -68,6 +68,14 @@ class Subscription(models.Model):
         null=True,
         blank=True,
     )
+    # "Watch" on a commitment's page: alerts about this commitment only.
+    commitment = models.ForeignKey(
+        to="commitments.Commitment",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        null=True,
+        blank=True,
+    )
     category = models.CharField(verbose_name="category", max_length=32, choices=Category.choices, blank=True)
     on_due_soon = models.BooleanField(verbose_name="due soon", default=True)
     on_overdue = models.BooleanField(verbose_name="overdue", default=True)
@@ -99,7 +107,9 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         scope = ", ".join(
-            str(x) for x in (self.agreement, self.party, self.get_category_display() if self.category else "") if x
+            str(x)
+            for x in (self.agreement, self.commitment, self.party, self.get_category_display() if self.category else "")
+            if x
         )
         return f"{self.recipient}: {scope or 'everything'} ({self.get_delivery_display().lower()})"
 
@@ -121,6 +131,8 @@ class Subscription(models.Model):
         q = Q(kind__in=self.kinds())
         if self.agreement_id:
             q &= Q(obligation__commitment__agreement_id=self.agreement_id)
+        if self.commitment_id:
+            q &= Q(obligation__commitment_id=self.commitment_id)
         if self.party_id:
             q &= Q(party_id=self.party_id)
         if self.category:

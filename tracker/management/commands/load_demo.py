@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from tracker.demo import load_demo
@@ -25,6 +26,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Analyst login (DEBUG only): username '{username}', password '{password}' "
-                    "at http://127.0.0.1:8000/accounts/login/"
+                    f"at {settings.SITE_URL}/accounts/login/"
                 )
             )

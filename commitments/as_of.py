@@ -1,0 +1,197 @@
+"""Status as of a day: what each obligation's status, deadline and overdue flag were on a
+past day, answered from the append-only logs. The one place of these rules; the pages,
+the API, the CSV exports, the report and the compliance chart all read them here.
+
+On day D (a calendar day, ``as_of``):
+- an obligation exists if its agreement was signed on or before D;
+- its status is that of its latest status update effective on or before D (effective
+  date, then time recorded, then id: the log's own order), "not started" without one;
+- its deadline is the latest revision in force on D: the first revision always, a later
+  one from its source's publication date, or the day it was recorded when it cites no
+  dated source. A chained deadline has a due day only if what it hangs on was fulfilled
+  on or before D;
+- it is overdue if its due day ended before D began (due day < D) and its status on D is
+  open (not fulfilled, not superseded); ``days_late`` = D - due day.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from .choices import Status
+from .models import Deadline, Obligation, StatusUpdate
+from .rules import EARLIEST_DATE, rollup_status
+
+AS_OF = "as_of"  # the query parameter, on pages, API and exports alike
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """The ``as_of`` parameter as a date, None when absent or empty. A value that is not a
+    date from 1 Jan 1900 to tomorrow (UTC; "today" somewhere on Earth) raises a
+    ValidationError keyed ``as_of``."""
+    if value is None or value == "":
+        return None
+    try:
+        day = parse_date(value.strip()) if len(value) <= 10 else None
+    except ValueError:  # well formed but not a day, e.g. 2020-02-30
+        day = None
+    if day is None:
+        raise ValidationError({AS_OF: f"'{value[:40]}' is not a date: give it as YYYY-MM-DD, e.g. 2020-11-10."})
+    latest = timezone.now().date() + timedelta(days=1)
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValidationError(
+            {AS_OF: f"Give a day from {EARLIEST_DATE:%d %b %Y} to {latest:%d %b %Y}: the status is known up to today."}
+        )
+    return day
+
+
+def _status_on(day: date) -> Subquery:
+    latest = StatusUpdate.objects.filter(obligation=OuterRef("pk"), effective_on__lte=day).order_by(
+        "-effective_on", "-recorded_at", "-id"
+    )
+    return Subquery(latest.values("status")[:1], output_field=CharField())
+
+
+def _status_effective_on(day: date) -> Subquery:
+    latest = StatusUpdate.objects.filter(obligation=OuterRef("pk"), effective_on__lte=day).order_by(
+        "-effective_on", "-recorded_at", "-id"
+    )
+    return Subquery(latest.values("effective_on")[:1], output_field=DateField())
+
+
+def revision_in_force_q(day: date, prefix: str = "") -> Q:
+    """Deadline revisions (their fields under ``prefix``) in force on ``day``: the first
+    always, a later one from its source's publication date, else from the day recorded."""
+    return (
+        Q(**{f"{prefix}revision": 1})
+        | Q(**{f"{prefix}source_published_on__lte": day})
+        | Q(**{f"{prefix}source_published_on__isnull": True, f"{prefix}recorded_at__date__lte": day})
+    )
+
+
+def _due_date_on(day: date) -> Subquery:
+    """The due day of the commitment's deadline revision in force on ``day`` (None for a
+    chained one whose anchor was not fulfilled by then)."""
+    revisions = (
+        Deadline.objects.filter(Q(commitment=OuterRef("commitment")) & revision_in_force_q(day))
+        .annotate(
+            due_on_day=Case(
+                When(
+                    Q(after_commitment__isnull=False)
+                    & (Q(after_commitment__fulfilled_on__isnull=True) | Q(after_commitment__fulfilled_on__gt=day)),
+                    then=Value(None, output_field=DateField()),
+                ),
+                default=F("due_date"),
+                output_field=DateField(),
+            )
+        )
+        .order_by("-revision")
+    )
+    return Subquery(revisions.values("due_on_day")[:1], output_field=DateField())
+
+
+def obligations_as_of(obligations: QuerySet[Obligation], day: date) -> QuerySet[Obligation]:
+    """``obligations`` that existed on ``day``, each annotated with ``as_of_status``,
+    ``as_of_status_effective_on``, ``as_of_due_date`` (None: no due day then) and
+    ``as_of_overdue``; ``days_late()`` below gives the duration. Correlated subqueries on
+    the logs' indexes: one query however many rows."""
+    closed = list(Status.closed())
+    return (
+        obligations.filter(commitment__agreement__signed_on__lte=day)
+        .annotate(
+            as_of_status=Coalesce(_status_on(day), Value(Status.NOT_STARTED.value), output_field=CharField()),
+            as_of_status_effective_on=_status_effective_on(day),
+            as_of_due_date=_due_date_on(day),
+        )
+        .annotate(
+            as_of_overdue=Case(
+                When(Q(as_of_due_date__lt=day) & ~Q(as_of_status__in=closed), then=Value(True)),
+                default=Value(False),
+            )
+        )
+    )
+
+
+def days_late(due_date: date | None, day: date) -> int:
+    """Whole days from the end of the due day to the start of ``day`` (0 if not late)."""
+    return max(0, (day - due_date).days) if due_date else 0
+
+
+@dataclass(frozen=True)
+class CommitmentAsOf:
+    status: str
+    due_date: date | None
+    overdue_parties: list[str]
+
+
+def commitment_as_of(obligations: Iterable[Obligation]) -> CommitmentAsOf:
+    """A commitment's state on the day from its obligations annotated by obligations_as_of
+    (the rollup rule of rules.rollup_status)."""
+    obligations = list(obligations)
+    return CommitmentAsOf(
+        status=rollup_status(o.as_of_status for o in obligations),
+        due_date=next((o.as_of_due_date for o in obligations if o.as_of_due_date), None),
+        overdue_parties=[o.party.code for o in obligations if o.as_of_overdue],
+    )
+
+
+def status_counts_over_time(obligations: QuerySet[Obligation], days: list[date]) -> list[Counter]:
+    """For each of ``days`` (ascending), obligations of ``obligations`` that existed then,
+    counted by their status on that day. One pass over the log, in order: two queries
+    however many days and rows."""
+    if not days:
+        return []
+    last = days[-1]
+    starts = sorted(
+        obligations.filter(commitment__agreement__signed_on__lte=last).values_list(
+            "commitment__agreement__signed_on", "pk"
+        )
+    )
+    updates = (
+        StatusUpdate.objects.filter(obligation__in=obligations, effective_on__lte=last)
+        .order_by("effective_on", "recorded_at", "id")
+        .values_list("effective_on", "obligation_id", "status")
+    )
+    current: dict[int, str] = {}  # obligations that exist, and their status so far
+    pending: dict[int, str] = {}  # updates effective before their agreement (not possible, but kept)
+    counts: Counter = Counter()
+    result: list[Counter] = []
+    start_index = 0
+    update_iter = iter(updates.iterator(chunk_size=5000))
+    next_update = next(update_iter, None)
+    for day in days:
+        while start_index < len(starts) and starts[start_index][0] <= day:
+            pk = starts[start_index][1]
+            status = pending.pop(pk, Status.NOT_STARTED.value)
+            current[pk] = status
+            counts[status] += 1
+            start_index += 1
+        while next_update is not None and next_update[0] <= day:
+            _, pk, status = next_update
+            if pk in current:
+                counts[current[pk]] -= 1
+                counts[status] += 1
+                current[pk] = status
+            else:
+                pending[pk] = status
+            next_update = next(update_iter, None)
+        result.append(+counts)  # drops zero counts
+    return result
