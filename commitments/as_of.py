@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DateField,
     F,
     OuterRef,
@@ -63,18 +64,32 @@ def parse_as_of(value: str | None) -> date | None:
     return day
 
 
+def _latest_on(day: date | None) -> QuerySet[StatusUpdate]:
+    """The obligation's (OuterRef) status updates effective on or before ``day`` (all of
+    them without one), latest first: the log's own order."""
+    updates = StatusUpdate.objects.filter(obligation=OuterRef("pk"))
+    if day is not None:
+        updates = updates.filter(effective_on__lte=day)
+    return updates.order_by("-effective_on", "-recorded_at", "-id")
+
+
 def _status_on(day: date) -> Subquery:
-    latest = StatusUpdate.objects.filter(obligation=OuterRef("pk"), effective_on__lte=day).order_by(
-        "-effective_on", "-recorded_at", "-id"
-    )
-    return Subquery(latest.values("status")[:1], output_field=CharField())
+    return Subquery(_latest_on(day).values("status")[:1], output_field=CharField())
 
 
 def _status_effective_on(day: date) -> Subquery:
-    latest = StatusUpdate.objects.filter(obligation=OuterRef("pk"), effective_on__lte=day).order_by(
-        "-effective_on", "-recorded_at", "-id"
+    return Subquery(_latest_on(day).values("effective_on")[:1], output_field=DateField())
+
+
+def latest_updates(obligations: QuerySet[Obligation], day: date | None = None) -> dict[int, StatusUpdate]:
+    """Each obligation's latest status update effective on or before ``day`` (today's
+    latest without one), by obligation id; obligations with none are absent. Two queries."""
+    ids = obligations.annotate(latest_update=Subquery(_latest_on(day).values("id")[:1])).values_list(
+        "pk", "latest_update"
     )
-    return Subquery(latest.values("effective_on")[:1], output_field=DateField())
+    by_update = {update: pk for pk, update in ids if update is not None}
+    updates = StatusUpdate.objects.in_bulk(list(by_update))
+    return {by_update[update_id]: update for update_id, update in updates.items()}
 
 
 def revision_in_force_q(day: date, prefix: str = "") -> Q:
@@ -133,6 +148,35 @@ def obligations_as_of(obligations: QuerySet[Obligation], day: date) -> QuerySet[
 def days_late(due_date: date | None, day: date) -> int:
     """Whole days from the end of the due day to the start of ``day`` (0 if not late)."""
     return max(0, (day - due_date).days) if due_date else 0
+
+
+# The on-time record on the day (the summary's rate and the party page's record), the
+# rule of selectors.ON_TIME_ASSESSED read on the day's values: assessed when it has a due
+# day in force then and is fulfilled or overdue then; on time when fulfilled effective on
+# or before that due day.
+ON_TIME_ASSESSED_AS_OF = (Q(as_of_status=Status.FULFILLED) | Q(as_of_overdue=True)) & Q(as_of_due_date__isnull=False)
+
+
+def _on_time_aggregates_as_of() -> dict:
+    return {
+        "assessed": Count("pk", filter=ON_TIME_ASSESSED_AS_OF),
+        "on_time": Count(
+            "pk",
+            filter=ON_TIME_ASSESSED_AS_OF
+            & Q(as_of_status=Status.FULFILLED, as_of_status_effective_on__lte=F("as_of_due_date")),
+        ),
+        "overdue": Count("pk", filter=Q(as_of_overdue=True)),
+    }
+
+
+def on_time_counts_as_of(obligations: QuerySet[Obligation], *group_by: str) -> QuerySet:
+    """selectors.on_time_counts on the day: ``obligations`` annotated by obligations_as_of."""
+    return obligations.values(*group_by).annotate(**_on_time_aggregates_as_of()).order_by()
+
+
+def on_time_totals_as_of(obligations: QuerySet[Obligation]) -> dict[str, int]:
+    """selectors.on_time_totals on the day: ``obligations`` annotated by obligations_as_of."""
+    return obligations.aggregate(**_on_time_aggregates_as_of())
 
 
 @dataclass(frozen=True)

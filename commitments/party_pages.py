@@ -15,6 +15,7 @@ from parties.models import Party
 from parties.validators import normalise_party_code
 from tracker.roles import published_only
 
+from .as_of_pages import as_of_of, party_page_as_of
 from .choices import Status
 from .form_errors import add_service_errors
 from .form_once import once
@@ -91,8 +92,7 @@ def _agreements_of(request, party: Party, obligations) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (-r["agreement"].signed_on.toordinal(), r["agreement"].title))
 
 
-def _on_time_record(obligations) -> dict:
-    row = on_time_totals(obligations)
+def _on_time_record(row: dict) -> dict:
     late = row["assessed"] - row["on_time"]
     rate = on_time_rate(row["on_time"], row["assessed"])
     return {**row, "late": late, "fulfilled_late": late - row["overdue"], "rate": rate}
@@ -112,17 +112,23 @@ def party_detail(request, code: str):
         .annotate(status_order=STATUS_ORDER)
         .order_by(*OBLIGATION_ORDER)[:OBLIGATION_ROWS]
     )
+    totals = None
+    as_of = as_of_of(request)
+    if as_of.day:  # the counts, rows and record of that day
+        day = party_page_as_of(obligations, as_of.day, OBLIGATION_ROWS)
+        counts, rows, totals = day["counts"], day["rows"], day["totals"]
     context = {
         "party": party,
         "can_write": can_write(role),
+        "as_of": as_of,
         "counts": in_status_order(counts),
         "total": sum(counts.values()),
         "limit": OBLIGATION_ROWS,
         "obligations": rows,
-        "record": _on_time_record(obligations),
+        "record": _on_time_record(totals or on_time_totals(obligations)),
         "agreements": _agreements_of(request, party, obligations),
     }
-    return render(request, "commitments/party_detail.html", context)
+    return render(request, "commitments/party_detail.html", context, status=as_of.status)
 
 
 def _analyst(request) -> None:

@@ -13,6 +13,7 @@ from tracker.roles import published_only
 
 from . import services
 from .agreement_forms import PublishForm
+from .as_of_pages import agreement_rows, as_of_of, commitment_page_as_of
 from .form_errors import add_service_errors
 from .form_once import once as _once  # shared by every page form that writes
 from .models import Agreement, Commitment
@@ -85,9 +86,14 @@ def commitment_detail(request, pk: int):
         "record_form": record_form,
         "extend_form": extend_form,
     }
+    as_of = as_of_of(request)
+    commitment_page_as_of(as_of, commitment, context)
     # A POST that comes back here had errors: they are shown next to the fields, input kept.
     return render(
-        request, "commitments/commitment_detail.html", context, status=400 if request.method == "POST" else 200
+        request,
+        "commitments/commitment_detail.html",
+        context,
+        status=400 if request.method == "POST" else as_of.status,
     )
 
 
@@ -156,9 +162,12 @@ def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
         .order_by("reference")
     )
     can_write = roles.role_of(request.user) in (roles.ANALYST, roles.ADMIN)
+    as_of = as_of_of(request)
     context = {
         "agreement": agreement,
         "commitments": commitments,
+        "as_of": as_of,
+        "rows": agreement_rows(agreement, commitments, as_of),
         "participants": agreement.participants.select_related("party"),
         "sources": agreement.sources.all(),
         "relations": published_only(
@@ -167,9 +176,9 @@ def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
         "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
         "can_write": can_write,
     }
-    if can_write and not agreement.published:
+    if can_write and not agreement.published and not as_of.day:  # a past view is read-only
         # Four eyes, said before the button is pressed: the service's own rule.
         refusal = services.publish_errors(agreement=agreement, user=request.user).get("published")
         context["publish_form"] = publish_form or PublishForm()
         context["publish_refusal"] = refusal[0] if refusal else ""
-    return render(request, "commitments/agreement_detail.html", context, status=status)
+    return render(request, "commitments/agreement_detail.html", context, status=max(status, as_of.status))

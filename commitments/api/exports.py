@@ -5,6 +5,7 @@ cells a spreadsheet would read as a formula are neutralised (csv_text)."""
 
 import csv
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -26,8 +27,17 @@ from rest_framework.views import APIView
 from tracker.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
 from tracker.api.base import PartnersReadAnalystsWrite, published_only
 
+from ..choices import Status
 from ..models import StatusUpdate
-from .filters import CommitmentFilter, StatusUpdateFilter, StrictBooleanField, commitment_filterset
+from ..rules import end_of_day
+from .as_of_data import commitment_statuses_as_of
+from .filters import (
+    CommitmentAsOfFilter,
+    CommitmentFilter,
+    StatusUpdateFilter,
+    StrictBooleanField,
+    commitment_filterset,
+)
 
 CHUNK = 2000
 
@@ -178,21 +188,54 @@ class CommitmentCSVView(ExportView):
     """One row per obligation that matches the filters (see CommitmentFilter)."""
 
     renderer_classes = [CSVRenderer]
-    filterset_class = CommitmentFilter
+    filterset_class = CommitmentAsOfFilter
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
+        filterset = commitment_filterset(request)
         state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())
-        overdue = Case(When(overdue=True, then=Value("true")), default=Value("false"), output_field=CharField())
+        overdue_q = {filterset.obligation_field("overdue"): True}
+        overdue = Case(When(**overdue_q, then=Value("true")), default=Value("false"), output_field=CharField())
         obligations = (
-            commitment_filterset(request)
-            .obligations()
+            filterset.obligations()
             .annotate(country_code=state_code, overdue_text=overdue)
             .order_by("commitment_id", "party__code")
         )
-        obligations = obligations.values_list(*_text_neutralised(obligations, [f for _, _, f in COMMITMENT_COLUMNS]))
+        fields = [f for _, _, f in COMMITMENT_COLUMNS]
+        if filterset.day:
+            rows = _rows_as_of(obligations, fields, filterset)
+        else:
+            rows = obligations.values_list(*_text_neutralised(obligations, fields))
         hxl = [tag for _, tag, _ in COMMITMENT_COLUMNS] if _wants_hxl(request) else None
-        return _csv_response("commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, obligations)
+        return _csv_response("commitments.csv", [h for h, _, _ in COMMITMENT_COLUMNS], hxl, rows)
+
+
+# With as_of: the columns read that day's values (commitments.as_of); the due moment,
+# overdue_since and the commitment's status are then filled in by _rows_as_of.
+AS_OF_COLUMNS = {
+    "status": "as_of_status",
+    "commitment__status": "commitment_id",
+    "commitment__current_deadline__due_date": "as_of_due_date",
+    "due_at": "as_of_due_date",
+    "overdue_since": "as_of_overdue",
+}
+
+
+def _rows_as_of(obligations: QuerySet, fields: list[str], filterset):
+    """The CSV rows of ``filterset.day`` (``obligations`` annotated for it): the day's
+    due moment (the end of the due day in the venue's zone), overdue_since and the
+    commitment's status rolled up from all its parties' that day."""
+    status_at, due_at, since_at = (fields.index(f) for f in ("commitment__status", "due_at", "overdue_since"))
+    day_fields = [AS_OF_COLUMNS.get(f, f) for f in fields]
+    rows = obligations.values_list(*_text_neutralised(obligations, day_fields), "commitment__agreement__timezone")
+    statuses = commitment_statuses_as_of(filterset.qs, filterset.day)
+    for row in rows.iterator(chunk_size=CHUNK):
+        row, zone = list(row[:-1]), ZoneInfo(row[-1])
+        due = end_of_day(row[due_at], zone) if row[due_at] else None
+        row[status_at] = statuses.get(row[status_at], Status.NOT_STARTED.value)
+        row[since_at] = due if row[since_at] else None
+        row[due_at] = due
+        yield row
 
 
 class StatusUpdateCSVView(ExportView):
@@ -265,7 +308,7 @@ class DeadlinesICSView(ExportView):
     )
     def get(self, request):
         obligations = (
-            commitment_filterset(request)
+            commitment_filterset(request, filterset_class=CommitmentFilter)  # the feed is of today's deadlines
             .obligations()
             .filter(due_at__isnull=False)
             .select_related("party", "commitment__agreement", "commitment__current_deadline")

@@ -7,6 +7,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django_filters.constants import EMPTY_VALUES
@@ -15,6 +16,7 @@ from django_filters.utils import translate_validation
 from parties.models import Party
 from tracker.roles import published_only
 
+from ..as_of import AS_OF, obligations_as_of, parse_as_of
 from ..choices import Category, Nature, Status
 from ..models import Commitment, Obligation, StatusUpdate
 
@@ -150,8 +152,14 @@ class CommitmentFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         matching = self.obligation_q()
         if matching:
-            queryset = queryset.filter(Exists(Obligation.objects.filter(matching, commitment=OuterRef("pk"))))
+            queryset = queryset.filter(
+                Exists(self.obligation_rows(Obligation.objects.filter(commitment=OuterRef("pk"))).filter(matching))
+            )
         return queryset
+
+    def obligation_rows(self, obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
+        """The obligations the obligation filters read (CommitmentAsOfFilter: on a day)."""
+        return obligations
 
     def obligation_q(self) -> Q:
         """The condition on Obligation made by the obligation filters given (all of them,
@@ -161,8 +169,11 @@ class CommitmentFilter(django_filters.FilterSet):
         for name in self.OBLIGATION_FILTERS:
             value, spec = self.form.cleaned_data.get(name), self.filters[name]
             if value not in EMPTY_VALUES:  # as django-filters skips them
-                conditions.append(Q(**{f"{spec.field_name}__{spec.lookup_expr}": value}))
+                conditions.append(Q(**{f"{self.obligation_field(spec.field_name)}__{spec.lookup_expr}": value}))
         return Q(*conditions)
+
+    def obligation_field(self, name: str) -> str:
+        return name
 
     def matches(self):
         """Whether an obligation meets the obligation filters, as an SQL expression."""
@@ -172,18 +183,78 @@ class CommitmentFilter(django_filters.FilterSet):
     def obligations(self) -> QuerySet[Obligation]:
         """The obligations that match, of the commitments that match: the rows of the CSV
         export, the events of the calendar feed, what the summary counts per party."""
-        return Obligation.objects.filter(self.obligation_q(), commitment__in=self.qs.values("pk"))
+        return self.obligation_rows(Obligation.objects.filter(commitment__in=self.qs.values("pk"))).filter(
+            self.obligation_q()
+        )
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
 
 
-def commitment_filterset(request, queryset: QuerySet[Commitment] | None = None) -> CommitmentFilter:
+class AsOfField(forms.CharField):
+    """A day (commitments.as_of.parse_as_of): from 1900 to today, as YYYY-MM-DD."""
+
+    def clean(self, value):
+        value = super().clean(value)  # no NUL reaches the parser
+        try:
+            return parse_as_of(value)
+        except DjangoValidationError as exc:
+            raise forms.ValidationError(exc.message_dict[AS_OF], code="invalid") from None
+
+
+class AsOfFilter(django_filters.CharFilter):
+    field_class = AsOfField
+
+
+class CommitmentAsOfFilter(CommitmentFilter):
+    """The API's commitment filters, with ``as_of``: the obligation filters (party,
+    status, overdue) then read each obligation's values on that day (commitments.as_of),
+    still on one obligation together; commitments of agreements signed later are left
+    out. The filters on moments and the commitment's own status do not replay the past:
+    with ``as_of`` they are refused (a 400 naming them), not answered with today's values."""
+
+    AS_OF_FIELDS = {"status": "as_of_status", "overdue": "as_of_overdue"}
+    NOT_WITH_AS_OF = ("due_before", "due_after", "commitment_status")
+
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        label="As of",
+        help_text="A day, YYYY-MM-DD (1900 to today): statuses, due moments and overdue flags as they "
+        "stood at the end of that day by effective date; status and overdue filter those values.",
+    )
+
+    @property
+    def day(self):
+        return self.form.cleaned_data.get(AS_OF) if hasattr(self.form, "cleaned_data") else None
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if valid and self.day:
+            refused = [n for n in self.NOT_WITH_AS_OF if self.form.cleaned_data.get(n) not in EMPTY_VALUES]
+            for name in refused:
+                self.form.add_error(name, f"{name} cannot be combined with as_of: it reads today's values.")
+            return not refused
+        return valid
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(agreement__signed_on__lte=value) if value else queryset
+
+    def obligation_rows(self, obligations):
+        return obligations_as_of(obligations, self.day) if self.day else obligations
+
+    def obligation_field(self, name: str) -> str:
+        return self.AS_OF_FIELDS.get(name, name) if self.day else name
+
+
+def commitment_filterset(
+    request, queryset: QuerySet[Commitment] | None = None, filterset_class: type = CommitmentAsOfFilter
+) -> CommitmentFilter:
     """An API request's commitment filters over what the caller may read (``queryset``,
-    by default every commitment), validated: a wrong value is a 400 naming the parameter."""
+    by default every commitment), validated: a wrong value is a 400 naming the parameter.
+    With ``as_of`` unless ``filterset_class`` is the plain CommitmentFilter."""
     if queryset is None:
         queryset = published_only(Commitment.objects.all(), request, "agreement__")
-    filterset = CommitmentFilter(request.query_params, queryset=queryset, request=request)
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset
@@ -195,6 +266,12 @@ class StatusUpdateFilter(django_filters.FilterSet):
     party = PartyCodeFilter(field_name="obligation__party__code")
     status = ChoiceFilter(choices=Status.choices)
     recorded_since = UtcDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    as_of = AsOfFilter(
+        field_name="effective_on",
+        lookup_expr="lte",
+        label="As of",
+        help_text="A day, YYYY-MM-DD: only the updates effective on or before it (the log as of that day).",
+    )
 
     class Meta:
         model = StatusUpdate

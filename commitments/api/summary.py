@@ -1,5 +1,7 @@
 """Counts for dashboards, with the same filters as the commitment list."""
 
+from collections import Counter
+
 from django.db.models import Count
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -7,8 +9,11 @@ from rest_framework.views import APIView
 
 from tracker.api.base import PartnersReadAnalystsWrite
 
+from ..as_of import on_time_counts_as_of
+from ..choices import Status
 from ..selectors import on_time_counts, on_time_rate
-from .filters import CommitmentFilter, commitment_filterset
+from .as_of_data import commitment_statuses_as_of
+from .filters import CommitmentAsOfFilter, commitment_filterset
 
 
 def _status_counts(rows, key: str) -> dict:
@@ -19,6 +24,28 @@ def _status_counts(rows, key: str) -> dict:
     return out
 
 
+def _counts_as_of(commitments, obligations, day) -> tuple:
+    """The summary's rows on ``day``: ``obligations`` are annotated by obligations_as_of;
+    a commitment's status is rolled up from all its parties' on that day."""
+    statuses = commitment_statuses_as_of(commitments, day)
+    by_agreement: Counter = Counter()
+    by_category: Counter = Counter()
+    for pk, agreement, title, category in commitments.values_list("pk", "agreement", "agreement__title", "category"):
+        status = statuses.get(pk, Status.NOT_STARTED.value)
+        by_agreement[(agreement, title, status)] += 1
+        by_category[(category, status)] += 1
+    return (
+        [{"agreement": a, "agreement__title": t, "status": s, "n": n} for (a, t, s), n in by_agreement.items()],
+        [{"category": c, "status": s, "n": n} for (c, s), n in by_category.items()],
+        [
+            {"party__code": r["party__code"], "status": r["as_of_status"], "n": r["n"]}
+            for r in obligations.values("party__code", "as_of_status").annotate(n=Count("pk")).order_by()
+        ],
+        on_time_counts_as_of(obligations, "party__code"),
+        obligations.filter(as_of_overdue=True).values("party__code").annotate(n=Count("pk")).order_by(),
+    )
+
+
 class SummaryView(APIView):
     """Counts of the commitments that match the filters, by status per agreement and per
     category; per party, counts of its obligations that match (with party=AZE, only
@@ -27,21 +54,24 @@ class SummaryView(APIView):
     no later than the due day (the rule is commitments.selectors.on_time_counts, which
     the party page reads too). An obligation with no deadline (none set, or one that
     waits on another commitment) is neither on time nor late: it is left out of the rate,
-    which is null when nothing is left."""
+    which is null when nothing is left. With ``as_of``, all of it as on that day
+    (commitments.as_of): statuses, overdue counts and the rate from that day's values."""
 
     permission_classes = [PartnersReadAnalystsWrite]
-    filterset_class = CommitmentFilter
+    filterset_class = CommitmentAsOfFilter
 
     @extend_schema(parameters=[], responses=OpenApiResponse(description="Counts; see the description."))
     def get(self, request):
         filterset = commitment_filterset(request)
         commitments, obligations = filterset.qs, filterset.obligations()
-
-        by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))
-        by_category = commitments.values("category", "status").annotate(n=Count("pk"))
-        by_party = obligations.values("party__code", "status").annotate(n=Count("pk"))
-        rates = on_time_counts(obligations, "party__code")
-        overdue = obligations.filter(overdue=True).values("party__code").annotate(n=Count("pk"))
+        if filterset.day:
+            by_agreement, by_category, by_party, rates, overdue = _counts_as_of(commitments, obligations, filterset.day)
+        else:
+            by_agreement = commitments.values("agreement", "agreement__title", "status").annotate(n=Count("pk"))
+            by_category = commitments.values("category", "status").annotate(n=Count("pk"))
+            by_party = obligations.values("party__code", "status").annotate(n=Count("pk"))
+            rates = on_time_counts(obligations, "party__code")
+            overdue = obligations.filter(overdue=True).values("party__code").annotate(n=Count("pk"))
 
         titles = {r["agreement"]: r["agreement__title"] for r in by_agreement}
         party_counts = _status_counts(by_party, "party__code")
@@ -67,7 +97,10 @@ class SummaryView(APIView):
                     for code, counts in sorted(party_counts.items())
                 ],
                 "overdue": {
-                    "commitments": obligations.filter(overdue=True).values("commitment_id").distinct().count(),
+                    "commitments": obligations.filter(**{filterset.obligation_field("overdue"): True})
+                    .values("commitment_id")
+                    .distinct()
+                    .count(),
                     "obligations": sum(overdue_by_party.values()),
                 },
             }

@@ -20,7 +20,8 @@ from tracker.api.idempotency import IdempotentPostMixin
 
 from .. import services
 from ..models import Agreement, Commitment, StatusUpdate
-from .filters import CommitmentFilter, StatusUpdateFilter, commitment_filterset
+from .as_of_data import commitments_as_of
+from .filters import CommitmentAsOfFilter, StatusUpdateFilter, commitment_filterset
 from .intake import AgreementDocumentActions
 from .serializers import (
     COMMITMENT_ROW,
@@ -292,7 +293,7 @@ class CommitmentViewSet(WritableViewSet):
     permission_classes = [PartnersReadAnalystsWrite]
     lookup_value_regex = ID_LOOKUP
     serializer_class = CommitmentSerializer
-    filterset_class = CommitmentFilter
+    filterset_class = CommitmentAsOfFilter
     pagination_class = CommitmentCursor
 
     def get_queryset(self):
@@ -307,11 +308,16 @@ class CommitmentViewSet(WritableViewSet):
 
     def list(self, request, *args, **kwargs):
         """Pages are read as rows, not model instances (see CommitmentSerializer); each
-        obligation says whether it matched the filters on parties."""
+        obligation says whether it matched the filters on parties. With ``as_of``, the
+        statuses, due moments and overdue flags are those of that day (as_of_data)."""
         filterset = commitment_filterset(request, self.get_queryset())
         page = self.paginate_queryset(filterset.qs.values(*COMMITMENT_ROW, "due_sort"))
         url_prefix = CommitmentSerializer(context={"request": request}).url_prefix()
-        return self.get_paginated_response(commitments_data(page, url_prefix, filterset.matches()))
+        if filterset.day:
+            data = commitments_as_of(commitments_data(page, url_prefix), filterset.day, filterset.matches())
+        else:
+            data = commitments_data(page, url_prefix, filterset.matches())
+        return self.get_paginated_response(data)
 
     def get_serializer_class(self):
         return {
