@@ -32,6 +32,7 @@ from ..models import StatusUpdate
 from ..rules import end_of_day
 from .as_of_data import commitment_statuses_as_of
 from .filters import (
+    AS_OF_PARAMETER,
     CommitmentAsOfFilter,
     CommitmentFilter,
     StatusUpdateFilter,
@@ -190,7 +191,7 @@ class CommitmentCSVView(ExportView):
     renderer_classes = [CSVRenderer]
     filterset_class = CommitmentAsOfFilter
 
-    @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(parameters=[HXL_PARAMETER, AS_OF_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
         filterset = commitment_filterset(request)
         state_code = Case(When(party__kind="state", then=F("party__code")), default=Value(""), output_field=CharField())

@@ -12,6 +12,8 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django_filters.constants import EMPTY_VALUES
 from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from parties.models import Party
 from tracker.roles import published_only
@@ -206,6 +208,18 @@ class AsOfFilter(django_filters.CharFilter):
     field_class = AsOfField
 
 
+AS_OF_HELP = (
+    "A day, YYYY-MM-DD (1900 to today): the state at the end of that day, by effective date. Each "
+    "obligation's status, status_effective_on, due_at, overdue and overdue_since are then that day's; "
+    "the commitment's status, due_at, overdue and overdue_since are rolled up from them; deadline stays "
+    "the current revision. Filters party, status and overdue read the day's values; due_before, "
+    "due_after and commitment_status are refused with it (400). Commitments of agreements signed later "
+    "are left out. In the summary: counts, overdue counts and on-time rate of that day; in the CSV: the "
+    "status, commitment_status, due_date, due_at, overdue and overdue_since columns."
+)
+AS_OF_PARAMETER = OpenApiParameter(AS_OF, OpenApiTypes.DATE, description=AS_OF_HELP)
+
+
 class CommitmentAsOfFilter(CommitmentFilter):
     """The API's commitment filters, with ``as_of``: the obligation filters (party,
     status, overdue) then read each obligation's values on that day (commitments.as_of),
@@ -219,8 +233,7 @@ class CommitmentAsOfFilter(CommitmentFilter):
     as_of = AsOfFilter(
         method="filter_as_of",
         label="As of",
-        help_text="A day, YYYY-MM-DD (1900 to today): statuses, due moments and overdue flags as they "
-        "stood at the end of that day by effective date; status and overdue filter those values.",
+        help_text=AS_OF_HELP,
     )
 
     @property

@@ -13,7 +13,7 @@ from ..as_of import on_time_counts_as_of
 from ..choices import Status
 from ..selectors import on_time_counts, on_time_rate
 from .as_of_data import commitment_statuses_as_of
-from .filters import CommitmentAsOfFilter, commitment_filterset
+from .filters import AS_OF_PARAMETER, CommitmentAsOfFilter, commitment_filterset
 
 
 def _status_counts(rows, key: str) -> dict:
@@ -60,7 +60,7 @@ class SummaryView(APIView):
     permission_classes = [PartnersReadAnalystsWrite]
     filterset_class = CommitmentAsOfFilter
 
-    @extend_schema(parameters=[], responses=OpenApiResponse(description="Counts; see the description."))
+    @extend_schema(parameters=[AS_OF_PARAMETER], responses=OpenApiResponse(description="Counts; see the description."))
     def get(self, request):
         filterset = commitment_filterset(request)
         commitments, obligations = filterset.qs, filterset.obligations()

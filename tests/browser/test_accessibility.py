@@ -41,6 +41,10 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         "/search/?overdue=yes",  # an error at its field
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
+        f"/commitments/agreements/{lists.agreement_id}/?as_of=2020-11-10",  # a past view, with its banner
+        f"/commitments/{lists.pk}/?as_of=2020-11-10",
+        "/parties/ARM/?as_of=2020-11-10",
+        f"/commitments/agreements/{lists.agreement_id}/?as_of=2020-02-30",  # an error at the picker
         "/alerts/",
         "/agreements/?party=ARM&sort=title",
         "/agreements/?sort=newest",  # an error at its field
