@@ -268,6 +268,8 @@ def test_the_commitment_and_party_pages_on_10_november(history, client, analyst)
     assert [u.effective_on for u in response.context["updates"]] == [NOV(3)]  # later ones not yet effective
     assert 'name="action" value="record"' not in response.text  # a past view is read-only
     assert "Overall status on 10 Nov 2020" in response.text
+    early = client.get(f"/commitments/{lists.pk}/", {"as_of": "2020-10-20"})
+    assert early.context["obligations"] == [] and "this commitment did not exist yet" in early.text
     verification = client.get(f"/commitments/{history['verification'].pk}/", {"as_of": "2020-11-01"})
     assert [d.revision for d in verification.context["deadlines"]] == [1]  # the revision is published 5 Nov
     party = client.get("/parties/AZE/", {"as_of": "2020-11-10"})
