@@ -106,17 +106,18 @@ def party_detail(request, code: str):
     if renamed:
         return redirect("parties:detail", code=party.code)
     obligations = _visible_obligations(request, party=party)
-    counts = dict(obligations.values_list("status").annotate(n=Count("pk")).order_by())
-    rows = (
-        obligations.select_related("commitment__agreement", "commitment__current_deadline")
-        .annotate(status_order=STATUS_ORDER)
-        .order_by(*OBLIGATION_ORDER)[:OBLIGATION_ROWS]
-    )
-    totals = None
     as_of = as_of_of(request)
     if as_of.day:  # the counts, rows and record of that day
         day = party_page_as_of(obligations, as_of.day, OBLIGATION_ROWS)
         counts, rows, totals = day["counts"], day["rows"], day["totals"]
+    else:
+        counts = dict(obligations.values_list("status").annotate(n=Count("pk")).order_by())
+        rows = (
+            obligations.select_related("commitment__agreement", "commitment__current_deadline")
+            .annotate(status_order=STATUS_ORDER)
+            .order_by(*OBLIGATION_ORDER)[:OBLIGATION_ROWS]
+        )
+        totals = on_time_totals(obligations)
     context = {
         "party": party,
         "can_write": can_write(role),
@@ -125,7 +126,7 @@ def party_detail(request, code: str):
         "total": sum(counts.values()),
         "limit": OBLIGATION_ROWS,
         "obligations": rows,
-        "record": _on_time_record(totals or on_time_totals(obligations)),
+        "record": _on_time_record(totals),
         "agreements": _agreements_of(request, party, obligations),
     }
     return render(request, "commitments/party_detail.html", context, status=as_of.status)

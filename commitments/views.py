@@ -156,11 +156,7 @@ def agreement_detail(request, pk: int):
 def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
     """The agreement's page; for analysts, whether it is published, by whom and when, its
     Edit link and, on a draft, the Publish button (``publish_form``: one refused)."""
-    commitments = (
-        agreement.commitments.select_related("current_deadline__after_commitment")
-        .prefetch_related("obligations__party")
-        .order_by("reference")
-    )
+    commitments = agreement.commitments.select_related("current_deadline__after_commitment").order_by("reference")
     can_write = roles.role_of(request.user) in (roles.ANALYST, roles.ADMIN)
     as_of = as_of_of(request)
     context = {
