@@ -55,7 +55,8 @@ def parse_as_of(value: str | None) -> date | None:
     except ValueError:  # well formed but not a day, e.g. 2020-02-30
         day = None
     if day is None:
-        raise ValidationError({AS_OF: f"'{value[:40]}' is not a date: give it as YYYY-MM-DD, e.g. 2020-11-10."})
+        shown = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in value[:40])  # no control
+        raise ValidationError({AS_OF: f"'{shown}' is not a date: give it as YYYY-MM-DD, e.g. 2020-11-10."})
     latest = timezone.now().date() + timedelta(days=1)
     if not EARLIEST_DATE <= day <= latest:
         raise ValidationError(
