@@ -63,7 +63,7 @@ def test_a_subscriber_to_azerbaijan_gets_one_overdue_email_for_the_pow_lists(cli
     for part in (text, html):
         assert "Submit lists of prisoners of war to the Red Cross within a week" in part
         assert "Republic of Azerbaijan" in part
-        assert "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC" in part
+        assert "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC" in part
         assert "Not started" in part
     assert str(message["List-Unsubscribe"]).strip().startswith("<http")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
