@@ -65,3 +65,9 @@ def overdue_text(since, zone) -> str:
     if since is None:
         return ""
     return rules.format_overdue(since, _zone(zone), timezone.now())
+
+
+@register.filter
+def overdue_for(since) -> str:
+    """ "3 weeks": how long since an obligation's due moment (its overdue_since)."""
+    return rules.overdue_for(since, timezone.now()) if since else ""
