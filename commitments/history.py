@@ -107,7 +107,10 @@ def commitment_changes(commitment: Commitment, *, names: bool = True) -> list[Ch
         else:
             fields = _diff(row, before, DEADLINE_FIELDS, show)
             what = f"Deadline revision {row.revision} " + ("removed" if row.history_type == "-" else "changed")
-        changes.append(_change(row, what, fields, names))
+        change = _change(row, what, fields, names)
+        if change.reason == row.reason:
+            change.reason = ""  # said once, as the revision's own reason
+        changes.append(change)
     for row, before in _pairs(obligation_rows):
         party = row.party.code if row.party else "A party"
         if row.history_type == "+":
@@ -211,8 +214,8 @@ class _Values:
         if isinstance(value, datetime):
             if name in ("overdue_since", "due_at"):
                 return rules.format_due(value, self.zone)
-            return f"{value:%d %b %Y %H:%M} UTC"
+            return f"{rules.format_day(value)} {value:%H:%M} UTC"
         if isinstance(value, date):
-            return f"{value:%d %b %Y}"
+            return rules.format_day(value)
         text = str(value)
         return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1] + "…"

@@ -132,16 +132,16 @@ def format_due_day(due_at: datetime, tz: ZoneInfo) -> str:
     """The part of a due moment people read first: "end of 6 Nov 2020 (Europe/Zurich)".
     "6 Nov 2020 23:00 UTC" alone reads like an 11 p.m. deadline; the due DAY is what the
     agreement says."""
-    return f"end of {_day(due_day(due_at, tz))} ({tz.key})"
+    return f"end of {format_day(due_day(due_at, tz))} ({tz.key})"
 
 
 def format_due_utc(due_at: datetime) -> str:
     """The secondary part of a due moment: the UTC instant the due day ends."""
     utc = due_at.astimezone(ZoneInfo("UTC"))
-    return f"{_day(utc)} {utc:%H:%M} UTC"
+    return f"{format_day(utc)} {utc:%H:%M} UTC"
 
 
-def _day(day: date) -> str:
+def format_day(day: date) -> str:
     """ "6 Nov 2020": no leading zero (strftime's %-d is not portable)."""
     return f"{day.day} {day:%b %Y}"
 
