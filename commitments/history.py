@@ -44,7 +44,9 @@ DEADLINE_FIELDS = [
     "source_url",
     "source_published_on",
 ]
-OBLIGATION_FIELDS = ["status", "status_effective_on", "overdue", "overdue_since"]
+# Not the overdue flag: the deadline engine sets it with a bare UPDATE, which writes no
+# history, so the next save would show the flag's change as that analyst's.
+OBLIGATION_FIELDS = ["status", "status_effective_on"]
 LONGEST_VALUE = 300  # characters of a changed text shown
 
 
