@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from django.apps import apps
 from django.db.models import Model
-from django.utils import timezone
 
 from tracker import roles
 
@@ -74,7 +73,6 @@ def page_context(commitment: Commitment, role: str) -> dict:
         "changes": changes[:SHOWN],
         "changes_total": len(changes),
         "changes_more": len(changes) > SHOWN,
-        "now": timezone.now(),
     }
 
 
