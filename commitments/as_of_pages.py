@@ -108,7 +108,9 @@ def commitment_page_as_of(as_of: AsOf, commitment, context: dict) -> None:
     context["obligations"] = obligations
     status = commitment_as_of(obligations).status
     context["status_as_of"] = {"value": status, "label": Status(status).label}
-    context["deadlines"] = context["deadlines"].filter(revision_in_force_q(as_of.day))
+    context["deadlines"] = list(context["deadlines"].filter(revision_in_force_q(as_of.day)))
+    # The revision in force that day is the one marked current in the day's view.
+    context["current_revision_id"] = context["deadlines"][-1].pk if context["deadlines"] else None
     context["updates"] = context["updates"].filter(effective_on__lte=as_of.day)
     context.update(can_write=False, record_form=None, extend_form=None)
 

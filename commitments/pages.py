@@ -40,8 +40,22 @@ class OneTimeForm(forms.Form):
 
 
 class StatusUpdatePageForm(OneTimeForm):
-    party = forms.ChoiceField(label="Party", help_text="Which bound party; or all of them.")
-    status = forms.ChoiceField(label="New status", choices=Status.choices)
+    """Nothing chosen in advance: a careless submit must not record a status, least of
+    all for every bound party. "All N bound parties" needs its own ticked confirmation."""
+
+    ALL = "all"  # the party choice for every bound party (party codes are upper case)
+
+    party = forms.ChoiceField(
+        label="Party",
+        help_text="Which bound party; or all of them.",
+        error_messages={"required": "Choose a party, or all of them."},
+    )
+    confirm_all = forms.BooleanField(label="Record this for all bound parties", required=False)
+    status = forms.ChoiceField(
+        label="New status",
+        choices=[("", "Choose a status"), *Status.choices],
+        error_messages={"required": "Choose the new status."},
+    )
     effective_on = form_field(StatusUpdate, "effective_on", label="Effective date", widget=DATE_INPUT)
     summary = form_field(StatusUpdate, "summary", label="Public summary", widget=forms.Textarea(attrs={"rows": 3}))
     confidence = forms.ChoiceField(label="Confidence", choices=Confidence.choices, initial=Confidence.MEDIUM)
@@ -58,8 +72,27 @@ class StatusUpdatePageForm(OneTimeForm):
         """``obligations``: the commitment's, with their parties, in the dropdown's order."""
         super().__init__(*args, **kwargs)
         parties = [(o.party.code, o.party.name) for o in obligations]
-        self.fields["party"].choices = [("", "All bound parties"), *parties]
-        self.fields["party"].required = False
+        self.fields["party"].choices = [
+            ("", "Choose a party"),
+            (self.ALL, f"All {len(parties)} bound parties"),
+            *parties,
+        ]
+        codes = ", ".join(sorted(code for code, _ in parties))
+        self.fields["confirm_all"].label = f"Record this for all {len(parties)} parties: {codes}"
+        self.fields["confirm_all"].help_text = f"Needed when the party is all {len(parties)} of them."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("party") == self.ALL and not data.get("confirm_all"):
+            self.add_error(
+                "confirm_all",
+                "Tick this to record the status for every bound party, or choose one party.",
+            )
+        return data
+
+    @property
+    def all_parties(self) -> bool:
+        return self.cleaned_data.get("party") == self.ALL
 
 
 class ExtensionPageForm(OneTimeForm):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from .choices import Status
 
@@ -127,12 +128,41 @@ def due_day(due_at: datetime, tz: ZoneInfo) -> date:
     return (due_at.astimezone(tz) - timedelta(microseconds=1)).date()
 
 
+def format_due_day(due_at: datetime, tz: ZoneInfo) -> str:
+    """The part of a due moment people read first: "end of 6 Nov 2020 (Europe/Zurich)".
+    "6 Nov 2020 23:00 UTC" alone reads like an 11 p.m. deadline; the due DAY is what the
+    agreement says."""
+    return f"end of {format_day(due_day(due_at, tz))} ({tz.key})"
+
+
+def format_due_utc(due_at: datetime) -> str:
+    """The secondary part of a due moment: the UTC instant the due day ends."""
+    utc = due_at.astimezone(ZoneInfo("UTC"))
+    return f"{format_day(utc)} {utc:%H:%M} UTC"
+
+
+def format_day(day: date) -> str:
+    """ "6 Nov 2020": no leading zero (strftime's %-d is not portable)."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def format_due(due_at: datetime | None, tz: ZoneInfo) -> str:
     """A due moment as people read it: the due day in the agreement's zone, then UTC."""
     if due_at is None:
         return "no due moment yet"
-    utc = due_at.astimezone(ZoneInfo("UTC"))
-    return f"end of {due_day(due_at, tz):%d %b %Y} ({tz.key}) = {utc:%Y-%m-%d %H:%M} UTC"
+    return f"{format_due_day(due_at, tz)} = {format_due_utc(due_at)}"
+
+
+def overdue_for(since: datetime, now: datetime) -> str:
+    """How long something has been overdue, in its largest unit: "3 weeks", "2 days".
+    Counted from the due moment (``Obligation.overdue_since``), not from when the sweep
+    noticed; under a minute reads "0 minutes" (timesince's own wording)."""
+    return timesince(since, now, depth=1).replace("\xa0", " ")
+
+
+def format_overdue(since: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """ "Overdue since the end of 6 Nov 2020 (Europe/Zurich) — for 3 weeks"."""
+    return f"Overdue since the {format_due_day(since, tz)} — for {overdue_for(since, now)}"
 
 
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")

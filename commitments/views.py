@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tracker import roles
 from tracker.roles import published_only
 
-from . import services
+from . import history, services
 from .agreement_forms import PublishForm
 from .as_of_pages import agreement_rows, as_of_of, commitment_page_as_of
 from .form_errors import add_service_errors
@@ -86,6 +86,7 @@ def commitment_detail(request, pk: int):
         "record_form": record_form,
         "extend_form": extend_form,
     }
+    context.update(history.page_context(commitment, role))  # who changed what, when and why
     as_of = as_of_of(request)
     commitment_page_as_of(as_of, commitment, context)
     # A POST that comes back here had errors: they are shown next to the fields, input kept.
@@ -99,7 +100,8 @@ def commitment_detail(request, pk: int):
 
 def _record(request, commitment, obligations, form) -> bool:
     data = form.cleaned_data
-    party = next((o.party for o in obligations if o.party.code == data["party"]), None)  # "": all of them
+    # None: every bound party (the form has asked to confirm that)
+    party = None if form.all_parties else next(o.party for o in obligations if o.party.code == data["party"])
     try:
         services.status_update_record(
             commitment=commitment,

@@ -297,7 +297,7 @@ def enter_commitments(page: Page) -> None:
             expect(due_moment(group)).to_have_text(f"{row.days} days after {row.after} is fulfilled; not yet due")
         if row is CHECKED:
             # As typed, before saving: the due moment in the venue's zone and in UTC.
-            expect(due_moment(group)).to_have_text("end of 10 Dec 2020 (Europe/Moscow) = 2020-12-10 21:00 UTC")
+            expect(due_moment(group)).to_have_text("end of 10 Dec 2020 (Europe/Moscow) = 10 Dec 2020 21:00 UTC")
 
     # Reorder with the keyboard: the plan (row plan + 2) moves up above the relocation.
     move_up = page.get_by_role("button", name=f"Move up commitment {relocation + 1}")
@@ -429,7 +429,7 @@ def test_an_analyst_enters_the_trilateral_statement_and_a_partner_reads_it(
     def table_row(row: Row):
         return page.get_by_role("row").filter(has=page.get_by_role("link", name=row.title, exact=True))
 
-    due = f"end of 10 Dec 2020 ({ZONE}) = 2020-12-10 21:00 UTC"
+    due = f"end of 10 Dec 2020 ({ZONE}) = 10 Dec 2020 21:00 UTC"
     expect(table_row(CHECKED).get_by_role("cell").last).to_have_text(due)
     expect(table_row(RELOCATION).get_by_role("cell").last).to_contain_text("not yet due")
     expect(page.get_by_role("row")).to_have_count(1 + len(ROWS))

@@ -13,7 +13,7 @@ from tests.commitments.test_import_page import GENEVA_FILE, TITLE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-GENEVA_DUE = "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"  # as the agreement page gives it
+GENEVA_DUE = "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC"  # as the agreement page gives it
 LOCAL, UTC = "end of 6 Nov 2020: 2020-11-07 00:00 (UTC+01:00)", "2020-11-06 23:00 UTC"
 
 

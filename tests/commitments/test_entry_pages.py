@@ -265,7 +265,7 @@ def test_the_due_moment_in_the_venue_zone_and_utc(client, analyst):
     assert week.json() == {
         "due_date": "2020-11-06",
         "due_at": "2020-11-06T23:00:00Z",
-        "text": "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC",
+        "text": "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC",
     }
     dated = due(client, signed_on="2020-11-10", timezone="Asia/Baku", date="2020-11-25").json()
     assert dated["due_at"] == "2020-11-25T20:00:00Z"
@@ -343,7 +343,7 @@ def test_the_seed_text_opens_as_prefilled_rows_and_nothing_is_saved(client, anal
     assert lists["parties"] == ["ARM", "AZE"]
     assert lists["recipients"] == ["icrc"]
     assert "within a week" in lists["deadline_note"]
-    assert "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC" in response.text
+    assert "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC" in response.text
     assert 'action="' + url(agreement) + '"' in response.text
     assert "proposed from the text" in response.text
 

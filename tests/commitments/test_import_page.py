@@ -101,7 +101,7 @@ def test_the_confirmation_imports_once_what_was_previewed(client, ana, django_ca
     page = client.get(done["Location"])
     assert "Imported 5 commitments into" in page.text
     assert "POW lists to the ICRC" in page.text
-    assert "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC" in page.text
+    assert "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC" in page.text
 
     after = counts()
     again = client.post(URL, data)  # a double click: the same one-time token

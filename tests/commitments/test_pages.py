@@ -111,7 +111,7 @@ def test_the_agreement_page_shows_a_badge_per_bound_party(client, analyst, lists
     assert page.status_code == 200
     assert "ARM: Not started" in page.text and "AZE: Not started" in page.text
     assert "Implements" in page.text
-    assert "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC" in page.text
+    assert "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC" in page.text
     moscow = client.get(f"/commitments/agreements/{lists.agreement.related_agreements.get().pk}/")
     assert "Implemented by" in moscow.text and lists.agreement.title in moscow.text
 

@@ -70,7 +70,7 @@ def test_every_status_maps_onto_the_peace_accords_matrix_scale():
 def test_a_due_moment_reads_as_its_local_due_day():
     zurich = ZoneInfo("Europe/Zurich")
     due_at = end_of_day(date(2020, 11, 6), zurich)
-    assert format_due(due_at, zurich) == "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"
+    assert format_due(due_at, zurich) == "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC"
     assert format_due(None, zurich) == "no due moment yet"
 
 

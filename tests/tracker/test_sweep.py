@@ -186,7 +186,7 @@ def test_the_command_reports_and_dry_run_changes_nothing(demo):
     out = StringIO()
     call_command("sweep_deadlines", "--dry-run", stdout=out)
     text = out.getvalue()
-    assert "flag overdue: para 3: POW lists to the ICRC — Armenia (due end of 06 Nov 2020 (Europe/Zurich)" in text
+    assert "flag overdue: para 3: POW lists to the ICRC — Armenia (due end of 6 Nov 2020 (Europe/Zurich)" in text
     assert "would be flagged overdue" in text
     assert not Obligation.objects.filter(overdue=True).exists()
     assert not Alert.objects.exclude(kind="status_changed").exists()
