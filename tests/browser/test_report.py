@@ -101,6 +101,7 @@ def test_a_partner_opens_a_shared_report_without_a_login(page: Page, browser, li
     link = page.get_by_label("Share link").input_value()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/reports/shared/[A-Za-z0-9_-]{{43}}/", link), link
     expect(page.get_by_role("button", name=re.compile("^Revoke"))).to_have_count(1)
+    check(page, "the report with a new share link and the list of links")
 
     stranger = browser.new_context(viewport=WIDTHS[390])  # no cookies: nobody logged in
     shared = stranger.new_page()
