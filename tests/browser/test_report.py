@@ -65,6 +65,7 @@ def test_the_report_prints_to_a_clean_a4_pdf(page: Page, lists, analyst, width, 
     pages, text, size = pdf_text(page.pdf(format="A4", print_background=True))
     assert all(abs(got - a4) < 2 for got, a4 in zip(size, A4_POINTS, strict=True)), size
     assert pages >= 1
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text  # the page margin's numbers
     assert "COMPLIANCE REPORT" in text  # the title block's kicker, in capitals
     assert " ".join(lists.agreement.title.split()) in text
     assert lists.title in text and "Recovery and exchange of remains" in text
@@ -91,6 +92,10 @@ def test_the_report_prints_to_a_clean_a4_pdf(page: Page, lists, analyst, width, 
         expect(page.locator(".site-header")).to_be_hidden()
         screenshot(page, "report-print")
         page.emulate_media(media="screen")
+        page.set_viewport_size(WIDTHS[width])
+        page.goto("/parties/ARM/report/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Republic of Armenia")
+        screenshot(page, "report-party-1280")
 
 
 def test_a_partner_opens_a_shared_report_without_a_login(page: Page, browser, live_server, lists, analyst, screenshot):
