@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tracker.roles import published_only
 
+from .as_of import AS_OF, parse_as_of
 from .list_pages import can_write
 from .models import Agreement, ReportShare
 from .models.share import SHARE_DAYS
@@ -30,13 +31,26 @@ def _analyst(request) -> None:
         raise PermissionDenied("Partners read; analysts share.")
 
 
-def _render(request, report, *, can_share: bool, share_error: str = "", status: int = 200):
+def _as_of(request) -> tuple[object, str]:
+    """The day asked for (?as_of=YYYY-MM-DD; None: today) and the error at the field, if
+    any: then the report is today's, and the page a 400 with the error."""
+    try:
+        return parse_as_of(request.GET.get(AS_OF)), ""
+    except ValidationError as exc:
+        return None, exc.message_dict[AS_OF][0]
+
+
+def _render(request, report, *, can_share: bool, share_error: str = "", as_of_error: str = "", status: int = 200):
     subject = {"agreement": report.agreement} if report.agreement else {"party": report.party}
     new_share = request.session.pop(NEW_SHARE, None) if can_share else None
     context = {
         "report": report,
         "shared": False,
-        "report_url": request.build_absolute_uri(request.path),
+        # The footer's source: this report, as of the day shown.
+        "report_url": request.build_absolute_uri(request.path)
+        + (f"?{AS_OF}={report.as_of.isoformat()}" if report.as_of else ""),
+        "as_of_value": request.GET.get(AS_OF, "")[:40],
+        "as_of_error": as_of_error,
         "can_share": can_share,
         "shareable": report.agreement is None or report.agreement.published,
         "shares": active_shares(**subject) if can_share else [],
@@ -56,7 +70,10 @@ def _agreement(request, pk: int) -> Agreement:
 @require_GET
 def agreement_report_page(request, pk: int):
     role = page_role(request)
-    return _render(request, agreement_report(_agreement(request, pk)), can_share=can_write(role))
+    agreement = _agreement(request, pk)
+    day, error = _as_of(request)
+    report = agreement_report(agreement, as_of=day)
+    return _render(request, report, can_share=can_write(role), as_of_error=error, status=400 if error else 200)
 
 
 @login_required
@@ -66,7 +83,9 @@ def party_report_page(request, code: str):
     party, renamed = _party(code)
     if renamed:
         return redirect("parties:report", code=party.code)
-    return _render(request, party_report(party, include_drafts=can_write(role)), can_share=can_write(role))
+    day, error = _as_of(request)
+    report = party_report(party, include_drafts=can_write(role), as_of=day)
+    return _render(request, report, can_share=can_write(role), as_of_error=error, status=400 if error else 200)
 
 
 def _share(request, report, url: str, **subject):

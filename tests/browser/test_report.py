@@ -107,6 +107,12 @@ def test_a_partner_opens_a_shared_report_without_a_login(page: Page, browser, li
     assert re.fullmatch(rf"{re.escape(live_server.url)}/reports/shared/[A-Za-z0-9_-]{{43}}/", link), link
     expect(page.get_by_role("button", name=re.compile("^Revoke"))).to_have_count(1)
     check(page, "the report with a new share link and the list of links")
+    page.get_by_label("Status on another day").fill("2020-11-08")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Status on 8 Nov 2020 (at the end of that day)")).to_be_visible()
+    page.goto(f"/agreements/{lists.agreement_id}/report/?as_of=2020-02-30")
+    expect(page.get_by_label("Status on another day")).to_have_attribute("aria-invalid", "true")
+    check(page, "the report with an error at its day")
 
     stranger = browser.new_context(viewport=WIDTHS[390])  # no cookies: nobody logged in
     shared = stranger.new_page()

@@ -56,7 +56,7 @@ def book(on_nov_20, geneva, armenia, azerbaijan, make_commitment, record, analys
 
 def _lines(report) -> dict:
     return {
-        (s.commitment.reference, line.party.code): (line.obligation.status, line.lateness)
+        (s.commitment.reference, line.party.code): (line.status, line.lateness)
         for s in report.sections
         for line in s.lines
     }
@@ -123,7 +123,7 @@ def test_lateness_on_the_due_day_is_on_time_and_the_day_after_late():
 
     def of(status, effective_on=None, overdue=False):
         return lateness(
-            Obligation(status=status, status_effective_on=effective_on, overdue=overdue), due, date(2020, 11, 9)
+            status=status, effective_on=effective_on, due_date=due, overdue=overdue, today=date(2020, 11, 9)
         )
 
     assert of(Status.FULFILLED, due) == Lateness("on_time")
@@ -337,3 +337,68 @@ def test_share_links_need_a_post_with_csrf(book, analyst):
     assert csrf_client.get(f"/agreements/{book.pk}/report/share/").status_code == 405
     assert not ReportShare.objects.exists()
     assert timezone.now() == NOV_20
+
+
+# As of a past day (commitments/as_of.py) -----------------------------------------------------
+
+
+def test_the_report_as_of_a_past_day(book):
+    report = agreement_report(book, as_of=date(2020, 11, 8))
+    assert _lines(report) == {
+        ("para 1", "ARM"): ("fulfilled", Lateness("on_time")),
+        ("para 1", "AZE"): ("not_started", Lateness("overdue", 2)),  # fulfilled only on 10 Nov
+        ("para 2", "ARM"): ("in_progress", Lateness("overdue", 2)),
+        ("para 2", "AZE"): ("in_progress", Lateness("overdue", 2)),
+        ("para 3", "ARM"): ("not_started", Lateness("no_due_day")),  # fulfilled only on 20 Nov
+        ("para 3", "AZE"): ("not_started", Lateness("no_due_day")),
+    }
+    lists = report.sections[0]
+    assert [e.update.effective_on.day for e in lists.timeline] == [5, 3, 2]  # not the 10 Nov one
+    assert lists.lines[1].latest is None
+    assert report.counts == [
+        ("not_started", "Not started", 3),
+        ("in_progress", "In progress", 2),
+        ("fulfilled", "Fulfilled", 1),
+    ]
+    assert report.record == {"assessed": 4, "on_time": 1, "overdue": 3, "late": 3, "fulfilled_late": 0, "rate": 0.25}
+    assert lists.due_text == "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"
+    assert (report.status_on, report.as_of) == (date(2020, 11, 8), date(2020, 11, 8))
+    assert agreement_report(book, as_of=date(2020, 10, 29)).sections == []  # before the agreement
+
+
+def test_as_of_today_agrees_with_the_selectors(book, armenia):
+    """The on-time record of a past day (from the lines) and today's (selectors) are one rule."""
+    today, as_of_today = agreement_report(book), agreement_report(book, as_of=date(2020, 11, 20))
+    assert (as_of_today.counts, as_of_today.total, as_of_today.record) == (today.counts, today.total, today.record)
+    assert _lines(as_of_today) == _lines(today)
+    party, party_then = (
+        party_report(armenia, include_drafts=False),
+        party_report(armenia, include_drafts=False, as_of=date(2020, 11, 20)),
+    )
+    assert (party_then.counts, party_then.record) == (party.counts, party.record)
+
+
+def test_the_report_page_as_of_a_day_and_bad_days(client, book, analyst):
+    sign_in(client, analyst)
+    url = f"/agreements/{book.pk}/report/"
+    response = client.get(url, {"as_of": "2020-11-08"})
+    assert response.status_code == 200
+    assert "Status on 8 Nov 2020 (at the end of that day)" in response.text
+    assert "Overdue by 2 days" in response.text and "Late lists." not in response.text
+    assert f"http://testserver{url}?as_of=2020-11-08" in response.text  # the footer's source
+    for bad in ("2020-02-30", "9999-12-31", "0001-01-01", "yesterday", "2020-11-08\x01", "=1+1", "9" * 5000):
+        refused = client.get(url, {"as_of": bad})
+        assert refused.status_code == 400, bad
+        assert 'aria-invalid="true"' in refused.text and 'id="as-of-error"' in refused.text
+        assert refused.context["as_of_error"]
+    assert client.get("/parties/ARM/report/", {"as_of": "2020-11-08"}).status_code == 200
+    assert client.get("/parties/ARM/report/", {"as_of": "1899-12-31"}).status_code == 400
+
+
+def test_as_of_makes_as_many_queries_for_3_and_30_commitments(client, book, analyst, make_commitment, record):
+    sign_in(client, analyst)
+    url = f"/agreements/{book.pk}/report/?as_of=2020-11-08"
+    few = queries(client, url)
+    for i in range(27):
+        record(make_commitment(reference=f"para {i + 10}"), effective_on=date(2020, 11, 3))
+    assert queries(client, url) == few
