@@ -149,7 +149,7 @@ def _sections(commitments: QuerySet[Commitment], obligations: QuerySet[Obligatio
         lines, updates = [], []
         for obligation in commitment.obligations.all():
             history = list(obligation.status_updates.all())
-            lines.append(_line(obligation, commitment, history[0] if history else None, day or now))
+            lines.append(_line(obligation, commitment, history[0] if history else None, day, now))
             updates.extend((update, obligation.party) for update in history)
         sections.append(Section(commitment, lines, _timeline(updates), _due_text(commitment, day)))
     return sections
@@ -167,25 +167,15 @@ def _due_text(commitment: Commitment, day: date | None) -> str:
     return format_due(end_of_day(due_date, tz), tz)
 
 
-def _line(obligation: Obligation, commitment: Commitment, latest, when) -> PartyLine:
-    """``when``: the day asked for (the obligation then carries as_of's annotations), or
-    now (its stored status and the engine's flag, today in the venue's zone)."""
-    if isinstance(when, datetime):
-        status, since, due_date, overdue = (
-            obligation.status,
-            obligation.status_effective_on,
-            commitment.due_date,
-            obligation.overdue,
-        )
-        today = when.astimezone(commitment.agreement.tzinfo).date()
+def _line(obligation: Obligation, commitment: Commitment, latest, day: date | None, now: datetime) -> PartyLine:
+    """Today (``day`` None): the obligation's stored status and the engine's overdue flag,
+    counted to today in the venue's zone. On ``day``: as_of's annotations."""
+    if day is None:
+        status, since, overdue = obligation.status, obligation.status_effective_on, obligation.overdue
+        due_date, today = commitment.due_date, now.astimezone(commitment.agreement.tzinfo).date()
     else:
-        status, since, due_date, overdue = (
-            obligation.as_of_status,
-            obligation.as_of_status_effective_on,
-            obligation.as_of_due_date,
-            obligation.as_of_overdue,
-        )
-        today = when
+        status, since, overdue = obligation.as_of_status, obligation.as_of_status_effective_on, obligation.as_of_overdue
+        due_date, today = obligation.as_of_due_date, day
     found = lateness(status=status, effective_on=since, due_date=due_date, overdue=overdue, today=today)
     return PartyLine(obligation, status, since, latest, found)
 
@@ -207,6 +197,9 @@ def _timeline(updates: list[tuple[StatusUpdate, object]]) -> list[TimelineEntry]
 
 
 def _same_assessment(a: StatusUpdate, b: StatusUpdate) -> bool:
+    """Recorded together: services.status_update_record writes one update per bound party
+    in one call, each stamped moments apart; the same words by the same analyst seconds
+    apart are that one assessment (hours apart, a second one that says the same)."""
     return (a.effective_on, a.status, a.summary, a.confidence, a.recorded_by_id) == (
         b.effective_on,
         b.status,
