@@ -15,5 +15,6 @@ urlpatterns = [
     # The lists of agreements and parties, and the party pages (commitments/list_urls.py).
     path("agreements/", include(list_urls.agreements)),
     path("parties/", include(list_urls.parties)),
+    path("reports/", include(list_urls.reports)),
     path("", include("tracker.urls")),
 ]

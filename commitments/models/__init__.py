@@ -1,6 +1,7 @@
 from .agreement import Agreement, AgreementParticipant, AgreementRelation, AgreementSource
 from .commitment import Commitment, Obligation
 from .deadline import Deadline
+from .share import ReportShare
 from .status import StatusUpdate, StatusUpdateSource
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Commitment",
     "Deadline",
     "Obligation",
+    "ReportShare",
     "StatusUpdate",
     "StatusUpdateSource",
 ]

@@ -52,6 +52,8 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         "/parties/ARM/",
         "/parties/new/",
         "/parties/ARM/edit/",
+        f"/agreements/{lists.agreement_id}/report/",
+        "/parties/ARM/report/",
         f"/commitments/agreements/{lists.agreement_id}/commitments/new/",
         f"/commitments/agreements/{lists.agreement_id}/commitments/from-text/",
         "/commitments/import/",
