@@ -224,7 +224,8 @@ def _options(statuses: list[str], layout: Layout, **options) -> dict:
         "disable_xml_declaration": True,
         "style": _style(statuses, layout),
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": layout.legend_columns,
+        # No more columns than entries: pygal reserves a negative height for the legend otherwise.
+        "legend_at_bottom_columns": max(1, min(layout.legend_columns, len(statuses))),
         "legend_box_size": layout.font,
         "truncate_legend": -1,
         "truncate_label": -1,
@@ -248,21 +249,33 @@ def _pygal_svg(chart: pygal.graph.graph.Graph, layout: Layout) -> SafeString:
     return _finish(root, layout)
 
 
+def _count_axis(top: int) -> dict:
+    """pygal options for an axis of counts: from 0, whole numbers only, about five steps
+    (none without a count: pygal fails on y labels with no series)."""
+    if not top:
+        return {}
+    step = next(base * 10**power for power in range(12) for base in (1, 2, 5) if base * 10**power * 5 >= top)
+    return {"include_x_axis": True, "y_labels": list(range(0, top + step, step))}
+
+
 def _time_axis(labels: list[str], keep: set[int], layout: Layout) -> dict:
     """pygal options for a time axis: at most ``layout.x_labels`` labels (and those at
     ``keep``, e.g. gaps), level on a wide chart, slanted on a phone."""
     every = max(1, -(-len(labels) // layout.x_labels))
-    major = [label for i, label in enumerate(labels) if i % every == 0 or i in keep]
+    major = [label for i, label in enumerate(labels) if label and (i % every == 0 or i in keep)]
     return {
         "x_labels": labels,
         "x_labels_major": major,
         "show_minor_x_labels": False,
-        "x_label_rotation": 0 if layout is WIDE and len(major) <= 8 else 40,
+        "x_label_rotation": 0
+        if sum(len(label) + 3 for label in major) * layout.font * CHAR_WIDTH < layout.width
+        else 40,
     }
 
 
 BUCKET_LABELS = {"day": "j M Y", "week": "j M Y", "month": "M Y", "year": "Y"}
 BUCKET_TITLES = {"day": "day", "week": "week (from Monday)", "month": "month", "year": "year"}
+MIN_PLACES = 9
 UNIT_PLURALS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 
 
@@ -296,15 +309,21 @@ def deadline_timeline(timeline: Timeline) -> Chart:
     if gaps:
         plural = f"{timeline.years}-year periods" if timeline.years > 1 else UNIT_PLURALS[timeline.unit]
         note = f"The axis skips runs of {plural} when nothing falls due: each run is one empty place marked “none”."
+    # A few bars would each be as wide as the chart: blank places either side keep a bar
+    # about as wide as on a busy chart.
+    pad = max(0, MIN_PLACES - len(labels)) // 2
+    places = [""] * pad + labels + [""] * pad
+    top = max((sum(column[i] for column in timeline.counts.values()) for i in range(len(labels))), default=0)
     svgs = {}
     for layout in LAYOUTS:
         chart = pygal.StackedBar(
             **_options(statuses, layout, height=400 if layout is WIDE else 340),
-            **_time_axis(labels, gaps, layout),
+            **_time_axis(places, {pad + i for i in gaps}, layout),
+            **_count_axis(top),
             no_data_text="No due moment yet",
         )
         for status in statuses:
-            chart.add(Status(status).label, [n or None for n in timeline.counts[status]])
+            chart.add(Status(status).label, [None] * pad + [n or None for n in timeline.counts[status]] + [None] * pad)
         svgs[layout.name] = _pygal_svg(chart, layout)
     rows = [
         (label, [timeline.counts[status][i] for status in statuses])
@@ -330,13 +349,15 @@ def status_over_time(series: StatusSeries) -> Chart:
     (an area per status), from the append-only log."""
     statuses = _statuses(set().union(*series.counts))
     labels = [date_format(day, "j M Y") for day in series.days]
-    if labels:
-        labels[-1] = f"Today ({labels[-1]})"
+    # The last point is today: "Today" on the axis, with its date in the table.
+    axis = [*labels[:-1], "Today"] if labels else []
+    dated = [*labels[:-1], f"Today ({labels[-1]})"] if labels else []
     svgs = {}
     for layout in LAYOUTS:
         chart = pygal.StackedLine(
             **_options(statuses, layout, height=380 if layout is WIDE else 340),
-            **_time_axis(labels, {len(labels) - 1}, layout),
+            **_time_axis(axis, {len(labels) - 1}, layout),
+            **_count_axis(max((sum(counts.values()) for counts in series.counts), default=0)),
             fill=True,
             show_dots=len(labels) == 1,  # one day is a point, not an area
             no_data_text="No obligation yet",
@@ -351,7 +372,7 @@ def status_over_time(series: StatusSeries) -> Chart:
         columns=[Status(status).label for status in statuses],
         rows=[
             (label, [counts.get(status, 0) for status in statuses])
-            for label, counts in zip(labels, series.counts, strict=True)
+            for label, counts in zip(dated, series.counts, strict=True)
         ],
         note=f"Each obligation by its status at {SERIES_POINTS[series.unit]} and today, from the status log.",
     )

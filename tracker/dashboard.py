@@ -16,7 +16,7 @@ from parties.models import Party
 from . import selectors
 from .dashboard_charts import dashboard_charts
 from .models import Alert
-from .roles import published_only
+from .roles import published_only, role_of
 
 ROWS = 50
 SEARCH_ROWS = 200
@@ -40,7 +40,7 @@ def dashboard(request):
         .filter(acknowledged_at__isnull=True)
         .select_related("obligation__commitment", "party")
         .order_by("-raised_at")[:ROWS],
-        "charts": dashboard_charts(obligations),
+        "charts": dashboard_charts(obligations, scope=role_of(request.user)),
     }
     return render(request, "tracker/dashboard.html", context)
 
