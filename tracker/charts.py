@@ -34,7 +34,7 @@ class Layout:
     x_labels: int  # at most this many labels along a time axis
 
 
-WIDE = Layout("wide", width=1100, font=14, legend_columns=4, x_labels=16)
+WIDE = Layout("wide", width=1100, font=14, legend_columns=4, x_labels=8)
 NARROW = Layout("narrow", width=360, font=13, legend_columns=2, x_labels=5)
 LAYOUTS = (WIDE, NARROW)
 
@@ -258,18 +258,22 @@ def _count_axis(top: int) -> dict:
     return {"include_x_axis": True, "y_labels": list(range(0, top + step, step))}
 
 
-def _time_axis(labels: list[str], keep: set[int], layout: Layout) -> dict:
-    """pygal options for a time axis: at most ``layout.x_labels`` labels (and those at
-    ``keep``, e.g. gaps), level on a wide chart, slanted on a phone."""
-    every = max(1, -(-len(labels) // layout.x_labels))
-    major = [label for i, label in enumerate(labels) if label and (i % every == 0 or i in keep)]
+def _time_axis(labels: list[str], keep: set[int], layout: Layout, from_end: bool = False) -> dict:
+    """pygal options for a time axis: at most about ``layout.x_labels`` labels, counted from
+    the first (or the last) named place, and always those at ``keep`` (gaps, today) with no
+    other label too close to them; level when each fits its room, else slanted."""
+    named = [i for i, label in enumerate(labels) if label]  # blank places have no label
+    every = max(1, -(-len(named) // layout.x_labels))
+    chosen = {i for n, i in enumerate(reversed(named) if from_end else named) if n % every == 0}
+    chosen = {i for i in chosen if not any(0 < abs(i - k) < every for k in keep)} | (keep & set(named))
+    major = [labels[i] for i in sorted(chosen)]
+    room = layout.width / max(1, len(labels)) * every  # the width between two labels
+    widest = max((len(label) for label in major), default=0) * layout.font * CHAR_WIDTH
     return {
         "x_labels": labels,
         "x_labels_major": major,
         "show_minor_x_labels": False,
-        "x_label_rotation": 0
-        if sum(len(label) + 3 for label in major) * layout.font * CHAR_WIDTH < layout.width
-        else 40,
+        "x_label_rotation": 0 if widest < room * 0.9 else 40,
     }
 
 
@@ -286,15 +290,18 @@ def _bucket_label(timeline: Timeline, day) -> str:
     return date_format(day, BUCKET_LABELS[timeline.unit])
 
 
+def _gap_label(bucket) -> str:
+    """A run of empty buckets by its length (its neighbours on the axis give its dates)."""
+    days = (bucket.last - bucket.start).days + 1
+    for unit, length in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
+        if days >= 2 * length or unit == "day":
+            n = days // length
+            return f"none, {n} {unit}{'s' if n > 1 else ''}"
+    return "none"
+
+
 def _timeline_labels(timeline: Timeline) -> list[str]:
-    labels = []
-    for bucket in timeline.buckets:
-        if bucket.gap:  # a run of empty units, drawn as one
-            first, last = _bucket_label(timeline, bucket.start), _bucket_label(timeline, bucket.last)
-            labels.append(f"{first} \u2013 {last}: none")
-        else:
-            labels.append(_bucket_label(timeline, bucket.start))
-    return labels
+    return [_gap_label(bucket) if bucket.gap else _bucket_label(timeline, bucket.start) for bucket in timeline.buckets]
 
 
 def deadline_timeline(timeline: Timeline) -> Chart:
@@ -308,7 +315,9 @@ def deadline_timeline(timeline: Timeline) -> Chart:
     note = ""
     if gaps:
         plural = f"{timeline.years}-year periods" if timeline.years > 1 else UNIT_PLURALS[timeline.unit]
-        note = f"The axis skips runs of {plural} when nothing falls due: each run is one empty place marked “none”."
+        note = (
+            f"The axis skips runs of {plural} when nothing falls due: each is one empty place, “none”, with its length."
+        )
     # A few bars would each be as wide as the chart: blank places either side keep a bar
     # about as wide as on a busy chart.
     pad = max(0, MIN_PLACES - len(labels)) // 2
@@ -356,7 +365,7 @@ def status_over_time(series: StatusSeries) -> Chart:
     for layout in LAYOUTS:
         chart = pygal.StackedLine(
             **_options(statuses, layout, height=380 if layout is WIDE else 340),
-            **_time_axis(axis, {len(labels) - 1}, layout),
+            **_time_axis(axis, {len(labels) - 1}, layout, from_end=True),
             **_count_axis(max((sum(counts.values()) for counts in series.counts), default=0)),
             fill=True,
             show_dots=len(labels) == 1,  # one day is a point, not an area
