@@ -231,11 +231,9 @@ def status_series_days(first: date, today: date) -> tuple[str, list[date]]:
         days = [sunday + timedelta(weeks=i) for i in range((today - sunday).days // 7 + 1)]
         unit = "week"
     else:
-        months = (today.year - first.year) * 12 + today.month - first.month
-        days = [
-            _bucket_last("month", date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1))
-            for i in range(months + 1)
-        ]
+        last = today.year * 12 + today.month - 1  # as a month number: only the last points are made
+        start = max(first.year * 12 + first.month - 1, last - COMPLIANCE_MAX_POINTS)
+        days = [_bucket_last("month", date(month // 12, month % 12 + 1, 1)) for month in range(start, last + 1)]
         unit = "month"
     days = [day for day in days if day < today] + [today]
     return unit, days[-COMPLIANCE_MAX_POINTS:]

@@ -247,3 +247,18 @@ def test_the_compliance_chart_follows_a_new_status_update_at_once(client, make_c
     record(lists, party=azerbaijan, status="fulfilled", effective_on=date(2020, 11, 5))
     page = client.get("/").text
     assert row.search(page).group(1) == "<td>1</td><td>1</td>"  # not started 1, fulfilled 1
+
+
+@pytest.mark.parametrize("signed_on", [date(1, 1, 1), date(1900, 1, 1), date(9999, 12, 31)])
+def test_an_agreement_of_year_1_or_9999_keeps_the_compliance_chart_bounded(client, make_commitment, analyst, signed_on):
+    """Dates older than the input window (stored before it existed) or far out."""
+    lists = make_commitment()
+    type(lists.agreement).objects.filter(pk=lists.agreement_id).update(
+        signed_on=signed_on, title="Truce\x07 of =HYPERLINK(1)"
+    )
+    client.force_login(analyst)
+    response = client.get("/")
+    assert response.status_code == 200
+    rows = response.context["charts"][3].rows
+    assert 1 <= len(rows) <= selectors.COMPLIANCE_MAX_POINTS
+    assert rows[-1][1] == ([2] if signed_on.year < 9999 else [])  # a future agreement does not count yet
