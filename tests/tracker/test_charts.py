@@ -262,3 +262,13 @@ def test_an_agreement_of_year_1_or_9999_keeps_the_compliance_chart_bounded(clien
     rows = response.context["charts"][3].rows
     assert 1 <= len(rows) <= selectors.COMPLIANCE_MAX_POINTS
     assert rows[-1][1] == ([2] if signed_on.year < 9999 else [])  # a future agreement does not count yet
+
+
+def test_a_partner_sees_an_agreement_in_the_compliance_chart_once_it_is_published(client, make_commitment, partner):
+    lists = make_commitment()  # on the Geneva statement, not published
+    client.force_login(partner)
+    assert client.get("/").context["charts"][3].rows == []
+    agreement = lists.agreement
+    agreement.published = True
+    agreement.save()  # as agreement_publish does: its updated_at is in the charts' cache key
+    assert client.get("/").context["charts"][3].rows[-1][1] == [2]
