@@ -56,11 +56,6 @@ class Chart:
     def narrow(self) -> SafeString:
         return self.svgs[NARROW.name]
 
-    @property
-    def svg(self) -> SafeString:
-        """Both drawings, the wide one first."""
-        return mark_safe(self.wide + self.narrow)  # noqa: S308 - both escaped by ElementTree
-
 
 def _statuses(present: set[str]) -> list[str]:
     """The statuses that occur, in the vocabulary's order (so colours and legends are stable)."""
