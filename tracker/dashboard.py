@@ -13,12 +13,12 @@ from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.views import page_role
 from parties.models import Party
 
-from . import charts, selectors
+from . import selectors
+from .dashboard_charts import dashboard_charts
 from .models import Alert
-from .roles import published_only
+from .roles import published_only, role_of
 
 ROWS = 50
-CHART_ROWS = 12
 SEARCH_ROWS = 200
 
 
@@ -40,20 +40,7 @@ def dashboard(request):
         .filter(acknowledged_at__isnull=True)
         .select_related("obligation__commitment", "party")
         .order_by("-raised_at")[:ROWS],
-        "charts": [
-            charts.status_breakdown(
-                "Obligations by status, most recent agreements",
-                "Agreement",
-                [
-                    (f"{a.title} ({a.signed_on:%Y})", counts)
-                    for a, counts in selectors.status_counts_by_agreement(obligations, CHART_ROWS)
-                ],
-            ),
-            charts.status_breakdown(
-                "Obligations by status, per party", "Party", selectors.status_counts_by_party(obligations, CHART_ROWS)
-            ),
-            charts.deadline_timeline(selectors.due_timeline(obligations)),
-        ],
+        "charts": dashboard_charts(obligations, scope=role_of(request.user)),
     }
     return render(request, "tracker/dashboard.html", context)
 

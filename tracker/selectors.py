@@ -4,9 +4,11 @@ and the aggregates the dashboard charts draw."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 from django.db.models import Count, F, Q, QuerySet
 
+from commitments.as_of import status_counts_over_time
 from commitments.choices import Status
 from commitments.models import Agreement, Obligation
 
@@ -45,7 +47,8 @@ StatusCounts = dict[str, int]
 
 
 def status_counts_by_agreement(obligations: QuerySet[Obligation], limit: int) -> list[tuple[Agreement, StatusCounts]]:
-    """Obligation statuses of the ``limit`` most recently signed agreements among ``obligations``."""
+    """Obligation statuses of the ``limit`` most recently signed agreements among
+    ``obligations``, in date order: the oldest of them first (then by title)."""
     recent = (
         Agreement.objects.filter(commitments__obligations__in=obligations)
         .distinct()
@@ -61,7 +64,7 @@ def status_counts_by_agreement(obligations: QuerySet[Obligation], limit: int) ->
     counts: dict[int, StatusCounts] = defaultdict(dict)
     for row in rows:
         counts[row["commitment__agreement"]][row["status"]] = row["n"]
-    agreements = Agreement.objects.filter(pk__in=counts).order_by("-signed_on", "title").only("title", "signed_on")
+    agreements = Agreement.objects.filter(pk__in=counts).order_by("signed_on", "title").only("title", "signed_on")
     return [(agreement, counts[agreement.pk]) for agreement in agreements]
 
 
@@ -76,25 +79,45 @@ def status_counts_by_party(obligations: QuerySet[Obligation], limit: int) -> lis
 
 
 @dataclass(frozen=True)
+class Bucket:
+    """One bar of the timeline: a calendar ``unit`` from ``start`` to ``last`` (inclusive),
+    or, with ``empty`` > 1, a run of that many empty units collapsed into one gap bar."""
+
+    start: date
+    last: date
+    empty: int = 0  # 0: a unit with data; 1: one empty unit; more: a collapsed run
+
+    @property
+    def gap(self) -> bool:
+        return self.empty > 1
+
+
+@dataclass(frozen=True)
 class Timeline:
     unit: str  # "day", "week", "month" or "year"
-    buckets: list[date]  # every bucket from the first due moment to the last, empty ones too
-    counts: dict[str, list[int]]  # status -> obligations due in each bucket
+    buckets: list[Bucket]  # the bars in time order: units with data, single empty units and gaps
+    counts: dict[str, list[int]]  # status -> obligations due in each bar (0 in a gap)
     years: int = 1  # with unit "year": the years each bucket spans
 
+    @property
+    def has_gaps(self) -> bool:
+        """The axis skips runs of empty units, so it is not linear in time."""
+        return any(bucket.gap for bucket in self.buckets)
 
-TIMELINE_UNITS = (("day", 62), ("week", 366), ("month", 6 * 366))  # (unit, longest span in days), then years
-TIMELINE_MIN_DAYS = 14
-# However far apart the due moments (dates are bounded at input, but data older than the
-# bounds and relative deadlines can lie far out), the chart has at most this many bars:
-# the years per bar grow from 1 to 2, 5, 10, 20, 50, ... (a year-1 typo made 2,200 bars).
+
+# The unit is the finest (day, week, month, then 1, 2, 5, 10, 20, 50, ... years) whose bars
+# fit TIMELINE_MAX_BUCKETS, counting a run of empty units as one gap bar: the unit follows
+# where the due moments are, not their whole span (a November of deadlines and one far
+# deadline years later is drawn per day, with one gap bar between, not as yearly bars).
+# Whatever the data (a year-1 typo, year 9999) the number of bars stays bounded.
 TIMELINE_MAX_BUCKETS = 80
+TIMELINE_UNITS = ("day", "week", "month", "year")
 YEAR_STEPS = tuple(base * 10**power for power in range(5) for base in (1, 2, 5))
 
 
 def due_timeline(obligations: QuerySet[Obligation]) -> Timeline:
-    """Due moments of ``obligations`` counted per status in calendar buckets (UTC), the bucket
-    size chosen so that the whole span fits in at most TIMELINE_MAX_BUCKETS bars."""
+    """Due moments of ``obligations`` counted per status in calendar buckets (UTC); runs of
+    two or more empty buckets are collapsed into one gap bar."""
     # Grouped by the moment itself and bucketed here: a date function per row is a Python
     # callback on SQLite, several times slower than this on 20,000 obligations.
     rows = [
@@ -104,45 +127,124 @@ def due_timeline(obligations: QuerySet[Obligation]) -> Timeline:
         .annotate(n=Count("pk"))
         .order_by()
     ]
+    return bucket_timeline(rows)
+
+
+def bucket_timeline(rows: list[tuple[date, str, int]]) -> Timeline:
+    """(due day, status, obligations) counted in the finest calendar buckets that fit."""
     if not rows:
         return Timeline(unit="day", buckets=[], counts={})
-    first, last = min(row[0] for row in rows), max(row[0] for row in rows)
-    days = (last - first).days
-    unit = next((name for name, longest in TIMELINE_UNITS if days <= longest), "year")
-    years = 1
-    if unit == "day" and days < TIMELINE_MIN_DAYS:  # a few days either side, so one bar is not the whole axis
-        first -= min(timedelta(days=(TIMELINE_MIN_DAYS - days) // 2), first - date.min)  # none before year 1
-        last = first + min(timedelta(days=TIMELINE_MIN_DAYS), date.max - first)
-    if unit == "year":
-        years = next(step for step in YEAR_STEPS if last.year // step - first.year // step < TIMELINE_MAX_BUCKETS)
-    buckets = _calendar(unit, first, last, years)
-    index = {bucket: i for i, bucket in enumerate(buckets)}
+    days = {row[0] for row in rows}
+    for unit, years in _candidate_units():
+        starts = sorted({_bucket_start(unit, day, years) for day in days})
+        if len(starts) <= TIMELINE_MAX_BUCKETS and _bars(unit, starts, years) <= TIMELINE_MAX_BUCKETS:
+            break
+    buckets = _buckets(unit, starts, years)
+    index = {bucket.start: i for i, bucket in enumerate(buckets) if not bucket.empty}
     counts: dict[str, list[int]] = {}
     for day, status, n in rows:
         counts.setdefault(status, [0] * len(buckets))[index[_bucket_start(unit, day, years)]] += n
     return Timeline(unit=unit, buckets=buckets, counts=counts, years=years)
 
 
+def _candidate_units():
+    yield from (("day", 1), ("week", 1), ("month", 1))
+    for step in YEAR_STEPS:  # 50,000 years: one bar for any date Python has
+        yield "year", step
+
+
+def _ordinal(unit: str, start: date, years: int) -> int:
+    """The bucket's number on its unit's axis, so that neighbours differ by one."""
+    if unit == "day":
+        return start.toordinal()
+    if unit == "week":
+        return start.toordinal() // 7
+    if unit == "month":
+        return start.year * 12 + start.month - 1
+    return start.year // years
+
+
+def _bars(unit: str, starts: list[date], years: int) -> int:
+    """Bars for buckets with data at ``starts``: those, one per single empty bucket between
+    two, and one per longer run of empty buckets."""
+    between = (_ordinal(unit, b, years) - _ordinal(unit, a, years) - 1 for a, b in pairwise(starts))
+    return len(starts) + sum(1 for empty in between if empty > 0)
+
+
+def _buckets(unit: str, starts: list[date], years: int) -> list[Bucket]:
+    buckets = [Bucket(starts[0], _bucket_last(unit, starts[0], years))]
+    for previous, start in pairwise(starts):
+        empty = _ordinal(unit, start, years) - _ordinal(unit, previous, years) - 1
+        if empty:
+            after = _bucket_last(unit, previous, years) + timedelta(days=1)
+            buckets.append(Bucket(after, start - timedelta(days=1), empty))
+        buckets.append(Bucket(start, _bucket_last(unit, start, years)))
+    return buckets
+
+
 def _bucket_start(unit: str, day: date, years: int = 1) -> date:
     if unit == "day":
         return day
     if unit == "week":
-        return day - timedelta(days=day.weekday())
+        return day - timedelta(days=day.weekday())  # 1 Jan 0001 was a Monday: never before it
     if unit == "month":
         return day.replace(day=1)
     return date(max(1, day.year - day.year % years), 1, 1)  # there is no year 0
 
 
-def _calendar(unit: str, first: date, last: date, years: int = 1) -> list[date]:
-    """The start of every ``unit`` from the one holding ``first`` to the one holding ``last``."""
+def _bucket_last(unit: str, start: date, years: int = 1) -> date:
+    """The last day of the bucket that begins on ``start`` (within the dates Python has)."""
     if unit == "day":
-        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        return start
     if unit == "week":
-        start = _bucket_start("week", first)
-        return [start + timedelta(weeks=i) for i in range((last - start).days // 7 + 1)]
+        return start + timedelta(days=6) if start <= date.max - timedelta(days=6) else date.max
     if unit == "month":
-        months = (last.year - first.year) * 12 + last.month - first.month
-        return [
-            date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(months + 1)
-        ]
-    return [date(max(1, year), 1, 1) for year in range(first.year - first.year % years, last.year + 1, years)]
+        if start.month == 12:
+            return date(start.year, 12, 31)
+        return date(start.year, start.month + 1, 1) - timedelta(days=1)
+    end_year = start.year - start.year % years + years - 1
+    return date(end_year, 12, 31) if end_year <= 9999 else date.max
+
+
+@dataclass(frozen=True)
+class StatusSeries:
+    """Obligations by status on a run of days: the end of each week (Sunday) or month, the
+    last point today."""
+
+    unit: str  # "week" or "month"
+    days: list[date]
+    counts: list[StatusCounts]  # per day: status -> obligations that existed then
+
+
+# Week by week from the first agreement's signature; by month when that is more than two
+# years of weeks; never more than the last COMPLIANCE_MAX_POINTS points (a 1900 agreement).
+COMPLIANCE_WEEKS = 104
+COMPLIANCE_MAX_POINTS = 120
+
+
+def status_series_days(first: date, today: date) -> tuple[str, list[date]]:
+    """The days the compliance series counts on, from ``first`` (a signature) to ``today``."""
+    if first > today:
+        return "week", [today]
+    sunday = first + timedelta(days=6 - first.weekday())
+    if (today - sunday).days // 7 < COMPLIANCE_WEEKS:
+        days = [sunday + timedelta(weeks=i) for i in range((today - sunday).days // 7 + 1)]
+        unit = "week"
+    else:
+        last = today.year * 12 + today.month - 1  # as a month number: only the last points are made
+        start = max(first.year * 12 + first.month - 1, last - COMPLIANCE_MAX_POINTS)
+        days = [_bucket_last("month", date(month // 12, month % 12 + 1, 1)) for month in range(start, last + 1)]
+        unit = "month"
+    days = [day for day in days if day < today] + [today]
+    return unit, days[-COMPLIANCE_MAX_POINTS:]
+
+
+def status_over_time(obligations: QuerySet[Obligation], today: date, first: date | None) -> StatusSeries:
+    """Obligations of ``obligations`` by their status at the end of each week (or month)
+    from ``first`` (the earliest signature among them; None: no obligation) to ``today``,
+    from the append-only log (commitments.as_of holds the rules)."""
+    if first is None:
+        return StatusSeries(unit="week", days=[], counts=[])
+    unit, days = status_series_days(first, today)
+    counts = status_counts_over_time(obligations, days)
+    return StatusSeries(unit=unit, days=days, counts=[dict(counter) for counter in counts])
