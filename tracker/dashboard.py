@@ -14,7 +14,7 @@ from commitments.views import page_role
 from parties.models import Party
 
 from . import charts, selectors
-from .models import Alert
+from .inbox import dashboard_alerts
 from .roles import published_only
 
 ROWS = 50
@@ -24,7 +24,7 @@ SEARCH_ROWS = 200
 
 @login_required
 def dashboard(request):
-    page_role(request)
+    role = page_role(request)
     now = timezone.now()
     obligations = published_only(Obligation.objects.all(), request, "commitment__agreement__")
     rows = obligations.select_related("commitment__agreement", "party")
@@ -36,10 +36,6 @@ def dashboard(request):
         "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
-        "alerts": published_only(Alert.objects.all(), request, "obligation__commitment__agreement__")
-        .filter(acknowledged_at__isnull=True)
-        .select_related("obligation__commitment", "party")
-        .order_by("-raised_at")[:ROWS],
         "charts": [
             charts.status_breakdown(
                 "Obligations by status, most recent agreements",
@@ -55,6 +51,7 @@ def dashboard(request):
             charts.deadline_timeline(selectors.due_timeline(obligations)),
         ],
     }
+    context.update(dashboard_alerts(request, role))  # the "Unacknowledged alerts" section
     return render(request, "tracker/dashboard.html", context)
 
 

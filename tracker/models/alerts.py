@@ -91,3 +91,12 @@ class Alert(models.Model):
     @property
     def resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def due_text(self) -> str:
+        """The due moment as people read it (the due day in the agreement's zone, then UTC)."""
+        from commitments.rules import format_due
+
+        if self.due_at is None:
+            return "no deadline"
+        return format_due(self.due_at, self.obligation.commitment.agreement.tzinfo)
