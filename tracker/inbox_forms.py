@@ -17,15 +17,13 @@ MAX_SELECTED = 200
 
 
 class InboxFilterForm(forms.Form):
-    view = forms.ChoiceField(
-        label="Show", choices=[("all", "All alerts"), ("mine", "Mine (my subscriptions)")], required=False
-    )
+    view = forms.ChoiceField(label="Show", choices=[("all", "All"), ("mine", "Mine")], required=False)
     state = forms.ChoiceField(
         label="State",
         choices=[
             ("unacknowledged", "Unacknowledged"),
             ("acknowledged", "Acknowledged"),
-            ("resolved", "Resolved by the system"),
+            ("resolved", "Resolved"),
             ("all", "All"),
         ],
         required=False,

@@ -42,6 +42,9 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         f"/commitments/agreements/{lists.agreement_id}/",
         f"/commitments/{lists.pk}/",
         "/alerts/",
+        "/alerts/inbox/",
+        "/alerts/inbox/?state=all&view=all",
+        "/alerts/inbox/?state=open",  # an error at its field
         "/agreements/?party=ARM&sort=title",
         "/agreements/?sort=newest",  # an error at its field
         "/parties/",

@@ -94,9 +94,11 @@ class Alert(models.Model):
 
     @property
     def due_text(self) -> str:
-        """The due moment as people read it (the due day in the agreement's zone, then UTC)."""
-        from commitments.rules import format_due
+        """The due moment, short enough for a table cell: the due day in the agreement's zone
+        (a due moment is the end of that day there)."""
+        from commitments.rules import due_day
 
         if self.due_at is None:
             return "no deadline"
-        return format_due(self.due_at, self.obligation.commitment.agreement.tzinfo)
+        zone = self.obligation.commitment.agreement.tzinfo
+        return f"end of {due_day(self.due_at, zone):%-d %b %Y} ({zone.key})"
