@@ -222,3 +222,24 @@ def test_the_inbox_makes_as_many_queries_for_a_few_and_for_fifty_alerts(client, 
     with CaptureQueriesContext(connection) as many:
         client.get(INBOX, {"state": "all"})
     assert len(many) == len(few)
+
+
+def test_the_api_says_whether_and_why_an_alert_was_resolved_and_filters_on_it(analyst, demo, record):
+    from tests.api.conftest import token_client
+
+    api = token_client(analyst, read_only=True)
+    aze = demo.obligations.get(party__code="AZE").party
+    record(demo, party=aze, status="fulfilled", effective_on=date(2020, 11, 9))
+    body = api.get("/api/v1/alerts/", {"resolved": "true"}).json()
+    (alert,) = body["results"]
+    assert (alert["party"], alert["kind"], alert["resolved"], alert["resolved_reason"]) == (
+        "AZE",
+        "overdue",
+        True,
+        "fulfilled",
+    )
+    assert alert["resolved_at"]
+    unresolved = api.get("/api/v1/alerts/", {"resolved": "false"}).json()["results"]
+    assert unresolved and not any(a["resolved"] for a in unresolved)
+    bad = api.get("/api/v1/alerts/", {"resolved": "maybe"})
+    assert bad.status_code == 400 and "resolved" in bad.json()
