@@ -241,3 +241,29 @@ def test_a_resolve_racing_an_acknowledgement_loses_neither(transactional_db, dja
     results = all_at_once(either, count=4)
     assert results[1] + results[3] == 100 and results[0] + results[2] == 100
     assert Alert.objects.filter(resolved_reason=ResolvedReason.FULFILLED, acknowledged_by=user).count() == 100
+
+
+# The commitment page right after the change
+
+
+def test_right_after_deadline_revised_the_page_no_longer_says_overdue_since_6_nov(client, analyst, demo):
+    from commitments.pages import new_form_token
+
+    services.deadline_sweep()
+    client.force_login(analyst)
+    assert "Overdue</span> 6 Nov 2020 23:00 UTC" in client.get(f"/commitments/{demo.pk}/").text
+    later = (timezone.now() + timedelta(days=30)).date()
+    done = client.post(
+        f"/commitments/{demo.pk}/",
+        {
+            "action": "extend",
+            "due_on": later.isoformat(),
+            "reason": "Talks resumed.",
+            "source_publisher": "OSCE",
+            "form_token": new_form_token(),
+        },
+        follow=True,
+    )
+    assert "Deadline revised." in done.text
+    assert "Overdue</span> 6 Nov 2020" not in done.text
+    assert not demo.obligations.filter(overdue=True).exists()
