@@ -97,22 +97,35 @@ class AcknowledgeForm(OneTimeForm):
         required=False,
         error_messages={"invalid_choice": "This alert does not exist or is not one you may acknowledge."},
     )
+    # "Acknowledge all shown": the rows the page showed, and the button that asks for them.
+    shown = BoundedMultipleChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "Alert %(value)s does not exist or is not one you may acknowledge.",
+            "invalid_pk_value": "“%(pk)s” is not an alert number.",
+        },
+    )
+    all = forms.BooleanField(required=False)
     next = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, alerts, **kwargs):
         """``alerts``: those the user may read."""
         super().__init__(*args, **kwargs)
-        self.fields["alert"].queryset = alerts
-        self.fields["only"].queryset = alerts
+        for name in ("alert", "only", "shown"):
+            self.fields[name].queryset = alerts
 
     def clean(self):
         data = super().clean()
-        if "alert" in self.errors or "only" in self.errors:
+        if self.errors:
             return data
-        if not data.get("only") and not data.get("alert"):
+        if not self.chosen():
             self.add_error("alert", "Select at least one alert to acknowledge.")
         return data
 
     def chosen(self) -> list[int]:
-        only = self.cleaned_data.get("only")
-        return [only.pk] if only else [alert.pk for alert in self.cleaned_data["alert"]]
+        """A row's own button wins, then "all shown", then the ticked boxes."""
+        data = self.cleaned_data
+        if data.get("only"):
+            return [data["only"].pk]
+        return [alert.pk for alert in data.get("shown" if data.get("all") else "alert") or []]
