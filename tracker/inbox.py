@@ -39,9 +39,11 @@ def acknowledge_context(request, role: str) -> dict:
 def dashboard_alerts(request, role: str) -> dict:
     """The dashboard's "Unacknowledged alerts" section: the newest, their count, and the form."""
     waiting = unacknowledged(request)
+    rows = list(for_rows(waiting)[:DASHBOARD_ROWS])
     return {
-        "alerts": for_rows(waiting)[:DASHBOARD_ROWS],
+        "alerts": rows,
         "alerts_count": waiting.count(),
+        "actionable": bool(rows),
         **acknowledge_context(request, role),
     }
 
@@ -60,7 +62,9 @@ def inbox(request):
     if view == "mine":
         alerts = alerts.filter(mine_q(request.user))
     paged = paginate(request, for_rows(alerts), PER_PAGE)
-    context.update(paged=paged, view=view, caption=_caption(paged))
+    rows = list(paged.page.object_list) if paged.page else []
+    actionable = any(alert.acknowledgeable for alert in rows)
+    context.update(paged=paged, rows=rows, actionable=actionable, view=view, caption=_caption(paged))
     return render(request, "tracker/inbox.html", context, status=paged.status)
 
 

@@ -78,7 +78,7 @@ def test_an_analyst_acknowledges_alerts_from_the_dashboard(page: Page, lists, an
     page.get_by_label("State").select_option("acknowledged")
     page.get_by_role("button", name="Filter").click()
     row = alert_row(page.locator("table"), page, "AZE")
-    expect(row).to_contain_text(re.compile(rf"Acknowledged by {analyst.get_username()} \d+ \w+ \d{{4}}"))
+    expect(row).to_contain_text(re.compile(rf"Acknowledged by {analyst.get_username()}, \d+ \w+ \d{{4}}"))
     screenshot(page, f"inbox-acknowledged-{width}")
 
 
