@@ -3,12 +3,26 @@ number of SQL statements whatever the number of obligations, and safe to run twi
 on two workers at once (conditional UPDATEs, and INSERT ... ON CONFLICT DO NOTHING
 against the alerts' unique constraint)."""
 
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, DurationField, F, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    DurationField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
@@ -156,22 +170,25 @@ def _resolutions(now: datetime) -> list[tuple[str, Q]]:
 def alerts_resolve(*, obligations: QuerySet[Obligation] | None = None, now: datetime | None = None) -> int:
     """Resolve the due-soon and overdue alerts (of ``obligations``, default all) whose cause
     is gone: the obligation was fulfilled or superseded, or its due moment is no longer the
-    alert's. One UPDATE per reason, whatever the number of alerts. Status-changed alerts are
-    news, not a state that can end: they are left to acknowledgement.
+    alert's. One UPDATE, whatever the number of alerts: a single pass over the open alerts
+    and their obligations finds them (the sweep runs this each time, so the pass is what
+    it costs), and each updated row's reason is the first of ``_resolutions`` that holds.
+    Status-changed alerts are news, not a state that can end: left to acknowledgement.
 
     The ``resolved_at IS NULL`` check is on the updated row itself (the rest is a subquery):
     PostgreSQL re-checks it after a concurrent resolve commits, so the first reason is kept.
     An acknowledgement writes other columns and does not conflict."""
     now = now or timezone.now()
+    causes = _resolutions(now)
     candidates = Alert.objects.filter(resolved_at__isnull=True, kind__in=AlertKind.deadline_kinds())
     if obligations is not None:
         candidates = candidates.filter(obligation__in=obligations.values("pk"))
-    resolved = 0
-    for reason, cause in _resolutions(now):
-        resolved += Alert.objects.filter(resolved_at__isnull=True, pk__in=candidates.filter(cause).values("pk")).update(
-            resolved_at=now, resolved_reason=reason
-        )
-    return resolved
+    gone = candidates.filter(reduce(operator.or_, (cause for _, cause in causes))).values("pk")
+    first_reason = Case(*(When(cause, then=Value(reason)) for reason, cause in causes), output_field=CharField())
+    reason = Alert.objects.filter(pk=OuterRef("pk")).annotate(reason=first_reason).values("reason")[:1]
+    return Alert.objects.filter(resolved_at__isnull=True, pk__in=gone).update(
+        resolved_at=now, resolved_reason=Subquery(reason)
+    )
 
 
 def _clear(obligations: QuerySet[Obligation], now: datetime) -> int:
