@@ -190,10 +190,11 @@ def test_no_role_no_inbox(client, django_user_model):
     assert client.post(ACK, {}).status_code == 403
 
 
-def test_the_next_address_must_be_this_sites(client, analyst, demo):
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"])
+def test_the_next_address_must_be_this_sites(client, analyst, demo, next_url):
     client.force_login(analyst)
     waiting = listed(client.get(INBOX))
-    response = acknowledge(client, waiting[:1], next_url="https://evil.example/")
+    response = acknowledge(client, waiting[:1], next_url=next_url)
     assert response["Location"] == INBOX
 
 
