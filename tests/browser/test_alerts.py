@@ -46,11 +46,12 @@ def test_an_analyst_acknowledges_alerts_from_the_dashboard(page: Page, lists, an
     screenshot(page, f"dashboard-{width}")
     section.screenshot(path=SCREENSHOTS / f"dashboard-alerts-{width}.png")  # the section alone, full size
 
-    # Tick two by keyboard and mouse, then "Acknowledge selected".
+    # Tick two by keyboard and mouse, then Enter.
     section.get_by_role("checkbox", name=f"Select: {AZE_OVERDUE}").focus()
     page.keyboard.press("Space")
     section.get_by_role("checkbox", name=f"Select: {ARM_OVERDUE}").check()
-    section.get_by_role("button", name="Acknowledge selected").click()
+    # Enter submits with the form's first button: "Acknowledge selected", not a row's own.
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/$"))
     section = alerts_section(page)
     expect(section.get_by_role("status")).to_have_text("2 alerts acknowledged.")
