@@ -28,12 +28,24 @@ class AcknowledgedFilter(admin.SimpleListFilter):
 class AlertAdmin(admin.ModelAdmin):
     """Alerts are raised by the deadline engine; analysts read and acknowledge them."""
 
-    list_display = ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "acknowledged_at"]
+    list_display = [
+        "kind",
+        "obligation",
+        "party",
+        "due_at",
+        "lead_time",
+        "raised_at",
+        "acknowledged_at",
+        "resolved_at",
+        "resolved_reason",
+    ]
     list_filter = [
         "kind",
         ("party", admin.RelatedOnlyFieldListFilter),
         ("obligation__commitment__agreement", admin.RelatedOnlyFieldListFilter),
         AcknowledgedFilter,
+        ("resolved_at", admin.EmptyFieldListFilter),
+        "resolved_reason",
     ]
     search_fields = ["obligation__commitment__title", "party__code", "party__name"]
     list_select_related = ["obligation__commitment", "obligation__party", "party"]

@@ -15,7 +15,7 @@ from parties.models import Party
 
 from . import selectors
 from .dashboard_charts import dashboard_charts
-from .models import Alert
+from .inbox import dashboard_alerts
 from .roles import published_only, role_of
 
 ROWS = 50
@@ -24,7 +24,7 @@ SEARCH_ROWS = 200
 
 @login_required
 def dashboard(request):
-    page_role(request)
+    role = page_role(request)
     now = timezone.now()
     obligations = published_only(Obligation.objects.all(), request, "commitment__agreement__")
     rows = obligations.select_related("commitment__agreement", "party")
@@ -36,12 +36,9 @@ def dashboard(request):
         "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
-        "alerts": published_only(Alert.objects.all(), request, "obligation__commitment__agreement__")
-        .filter(acknowledged_at__isnull=True)
-        .select_related("obligation__commitment", "party")
-        .order_by("-raised_at")[:ROWS],
         "charts": dashboard_charts(obligations, scope=role_of(request.user)),
     }
+    context.update(dashboard_alerts(request, role))  # the "Unacknowledged alerts" section
     return render(request, "tracker/dashboard.html", context)
 
 

@@ -108,8 +108,11 @@ def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
             subject = alert_subject(context)
             template = "alert"
         else:
-            # Only what the recipient may read now, whatever the digest held when queued.
-            context["groups"] = digest_groups(message.digest_alert_ids, message.recipient.readable_alerts())
+            # Only what the recipient may read now, and what is not resolved since, whatever
+            # the digest held when queued.
+            context["groups"] = digest_groups(
+                message.digest_alert_ids, message.recipient.readable_alerts() & Q(resolved_at__isnull=True)
+            )
             context["count"] = sum(len(items) for _, items in context["groups"])
             context["digest_date"] = message.digest_date
             subject = f"Daily digest: {context['count']} alert(s), {message.digest_date:%-d %b %Y}"

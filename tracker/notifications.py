@@ -224,6 +224,7 @@ def digests_queue(*, now: datetime | None = None) -> int:
                 Alert.objects.filter(
                     subscription.alert_filter(),
                     subscription.recipient.readable_alerts(),
+                    resolved_at__isnull=True,  # its cause is gone: no news any more
                     raised_at__gt=since,
                     raised_at__lte=now,
                 )
@@ -392,7 +393,15 @@ def _readable_now(messages: list[OutboundEmail]) -> dict[int, list[int]]:
     return {pk: [i for i in ids if i in readable[rule]] for pk, (rule, ids) in about.items()}
 
 
-def _cancel_reason(message: OutboundEmail, readable: dict[int, list[int]]) -> str:
+def _resolved_now(messages: list[OutboundEmail], readable: dict[int, list[int]]) -> set[int]:
+    """The alerts of the batch's digests resolved since they were queued (one query)."""
+    ids = {i for m in messages if m.kind == MessageKind.DIGEST for i in readable.get(m.pk, [])}
+    if not ids:
+        return set()
+    return set(Alert.objects.filter(pk__in=ids, resolved_at__isnull=False).values_list("pk", flat=True))
+
+
+def _cancel_reason(message: OutboundEmail, readable: dict[int, list[int]], resolved: set[int] = frozenset()) -> str:
     """Why this message must not be sent any more ("" when it may be)."""
     recipient = message.recipient
     if message.kind == MessageKind.CONFIRMATION:
@@ -408,6 +417,10 @@ def _cancel_reason(message: OutboundEmail, readable: dict[int, list[int]]) -> st
         if message.kind == MessageKind.DIGEST:
             return "nothing in this digest that the recipient may read"
         return "the recipient may not read this agreement (a draft)"
+    if message.kind == MessageKind.ALERT and message.alert.resolved:
+        return f"the alert was resolved: {message.alert.get_resolved_reason_display()}"
+    if message.kind == MessageKind.DIGEST and message.pk in readable and set(readable[message.pk]) <= resolved:
+        return "every alert in this digest was resolved"
     return ""
 
 
@@ -421,10 +434,11 @@ def outbox_send(*, batch_size: int | None = None, now: datetime | None = None) -
     if not messages:
         return result
     readable = _readable_now(messages)
+    resolved = _resolved_now(messages, readable)
     connection = get_connection(fail_silently=False)
     opened = False
     for message in messages:
-        if reason := _cancel_reason(message, readable):
+        if reason := _cancel_reason(message, readable, resolved):
             _mark(message, status=OutboxStatus.CANCELLED, last_error=reason, claim_token=None)
             result.cancelled += 1
             continue

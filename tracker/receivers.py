@@ -3,7 +3,10 @@
 Work for a worker is queued with transaction.on_commit, so the worker reads committed
 data. If the broker is down the save still succeeds: the failure is logged and the next
 scheduled run catches up. Status-changed alerts and their outbox rows are written at
-once, in the transaction that recorded the status update."""
+once, in the transaction that recorded the status update; so are the changed obligations'
+overdue flags and the resolution of their alerts whose cause is gone (see
+services.obligations_refresh), so that no page says "overdue" right after a fulfilment or
+an extension."""
 
 import logging
 
@@ -25,7 +28,12 @@ def enqueue_task(name: str) -> None:
 
 
 @receiver(deadlines_changed)
-def sweep_after_commit(**kwargs) -> None:
+def deadlines_moved(commitment_ids, **kwargs) -> None:
+    from commitments.models import Obligation
+
+    from .services import obligations_refresh
+
+    obligations_refresh(obligations=Obligation.objects.filter(commitment_id__in=commitment_ids))
     transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))
 
 
@@ -34,8 +42,8 @@ def status_changed(status_update_ids, **kwargs) -> None:
     from commitments.models import Obligation
 
     from .notifications import status_changed_alerts_raise
-    from .services import overdue_flags_clear
+    from .services import obligations_refresh
 
     status_changed_alerts_raise(status_update_ids=status_update_ids)
-    overdue_flags_clear(obligations=Obligation.objects.filter(status_updates__in=status_update_ids))
+    obligations_refresh(obligations=Obligation.objects.filter(status_updates__in=status_update_ids))
     transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))

@@ -46,6 +46,9 @@ def test_every_page_passes_axe_and_fits_the_screen(page: Page, lists, analyst, v
         "/parties/ARM/?as_of=2020-11-10",
         f"/commitments/agreements/{lists.agreement_id}/?as_of=2020-02-30",  # an error at the picker
         "/alerts/",
+        "/alerts/inbox/",
+        "/alerts/inbox/?state=all&view=all",
+        "/alerts/inbox/?state=open",  # an error at its field
         "/agreements/?party=ARM&sort=title",
         "/agreements/?sort=newest",  # an error at its field
         "/parties/",

@@ -57,3 +57,18 @@ def test_alerts_cannot_be_added_or_deleted_in_the_admin(client, analyst, alerts)
     alert = alerts.first()
     assert client.post(f"/admin/tracker/alert/{alert.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Alert.objects.filter(pk=alert.pk).exists()
+
+
+def test_analysts_see_why_an_alert_was_resolved_and_filter_on_it(client, analyst, alerts, record):
+    from commitments.models import Commitment
+
+    lists = Commitment.objects.get(category="prisoners")
+    record(lists, status="fulfilled", effective_on=lists.agreement.signed_on)
+    resolved = set(alerts.filter(obligation__commitment=lists, kind="overdue").values_list("pk", flat=True))
+    assert len(resolved) == 2
+    client.force_login(analyst)
+    url = "/admin/tracker/alert/"
+    assert listed(client.get(url, {"resolved_reason": "fulfilled"})) == resolved
+    assert listed(client.get(url, {"resolved_at__isempty": "0"})) == resolved
+    assert not listed(client.get(url, {"resolved_at__isempty": "1"})) & resolved
+    assert "Obligation fulfilled" in client.get(url).text

@@ -13,10 +13,24 @@ class AlertSerializer(serializers.ModelSerializer):
     commitment = serializers.IntegerField(source="obligation.commitment_id")
     party = serializers.CharField(source="party.code")
     acknowledged = serializers.BooleanField()
+    resolved = serializers.BooleanField()
 
     class Meta:
         model = Alert
-        fields = ["id", "url", "kind", "commitment", "party", "due_at", "lead_time", "raised_at", "acknowledged"]
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "commitment",
+            "party",
+            "due_at",
+            "lead_time",
+            "raised_at",
+            "acknowledged",
+            "resolved",
+            "resolved_at",
+            "resolved_reason",
+        ]
 
 
 class AlertFilter(django_filters.FilterSet):
@@ -25,6 +39,7 @@ class AlertFilter(django_filters.FilterSet):
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     commitment = IdFilter(field_name="obligation__commitment_id")
     acknowledged = StrictBooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
+    resolved = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
     raised_since = UtcDateTimeFilter(field_name="raised_at", lookup_expr="gte")
 
     class Meta:

@@ -91,3 +91,19 @@ class Alert(models.Model):
     @property
     def resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def acknowledgeable(self) -> bool:
+        """Waiting for a person: nobody acknowledged it and its cause is not gone."""
+        return self.acknowledged_at is None and self.resolved_at is None
+
+    @property
+    def due_text(self) -> str:
+        """The due moment, short enough for a table cell: the due day in the agreement's zone
+        (a due moment is the end of that day there)."""
+        from commitments.rules import due_day
+
+        if self.due_at is None:
+            return "no deadline"
+        zone = self.obligation.commitment.agreement.tzinfo
+        return f"end of {due_day(self.due_at, zone):%-d %b %Y} ({zone.key})"

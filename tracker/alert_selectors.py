@@ -1,0 +1,40 @@
+"""Which alerts a person sees in the inbox and on the dashboard: the one place of the
+states (unacknowledged, acknowledged, resolved) and of "mine"."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Alert, Subscription
+from .roles import published_only
+
+# An alert waits for a person while nobody acknowledged it and the system did not resolve it.
+STATES = {
+    "unacknowledged": Q(acknowledged_at__isnull=True, resolved_at__isnull=True),
+    "acknowledged": Q(acknowledged_at__isnull=False),
+    "resolved": Q(resolved_at__isnull=False),
+    "all": Q(),
+}
+
+
+def visible_alerts(request) -> QuerySet[Alert]:
+    """The alerts the requesting user may read: partners, those of published agreements."""
+    return published_only(Alert.objects.all(), request, "obligation__commitment__agreement__")
+
+
+def mine_q(user) -> Q:
+    """The alerts the user's active subscriptions ask for (any of them); none without one."""
+    subscriptions = Subscription.objects.filter(recipient__user=user, unsubscribed_at__isnull=True)
+    q = Q(pk__in=[])
+    for subscription in subscriptions:
+        q |= subscription.alert_filter()
+    return q
+
+
+def unacknowledged(request) -> QuerySet[Alert]:
+    return visible_alerts(request).filter(STATES["unacknowledged"])
+
+
+def for_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """What a row shows, in one query, newest first."""
+    return alerts.select_related("obligation__commitment__agreement", "party", "acknowledged_by").order_by(
+        "-raised_at", "-pk"
+    )
