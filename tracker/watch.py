@@ -110,7 +110,8 @@ def subscription_scope(subscription: Subscription) -> str:
         )
         if value
     ]
-    return ", ".join(parts) or "everything"
+    text = ", ".join(parts) or "everything"
+    return text[0].upper() + text[1:]
 
 
 def readable_filter(user, name: str) -> Q:

@@ -168,7 +168,7 @@ def test_my_subscriptions_are_listed_changed_and_ended(client, me, geneva, make_
     notifications.subscription_create(email=me.email, user=me, commitment=commitment)
     notifications.subscription_create(email="someone@else.example", agreement=geneva)
     page = client.get("/account/")
-    assert f"commitment {commitment}" in page.text
+    assert f"Commitment {commitment}" in page.text
     assert "due soon, overdue, status changed" in page.text
     assert "someone@else.example" not in page.text
     subscription = Subscription.objects.get(commitment=commitment)
@@ -186,7 +186,7 @@ def test_my_subscriptions_are_listed_changed_and_ended(client, me, geneva, make_
     assert client.get(f"/account/subscriptions/{other.pk}/").status_code == 404  # not mine
     token = notifications.unsubscribe_token(subscription)
     assert client.post(f"/alerts/unsubscribe/{token}/").status_code == 200
-    assert f"commitment {commitment}" not in client.get("/account/").text
+    assert f"Commitment {commitment}" not in client.get("/account/").text
 
 
 def test_create_my_calendar_link_shows_the_key_once_and_revoke_ends_it(client, me, settings):
