@@ -124,3 +124,22 @@ def test_a_focal_point_only_ever_hears_about_published_agreements(analyst, make_
     queued = OutboundEmail.objects.filter(recipient=subscription.recipient, kind=MessageKind.ALERT)
     assert queued.exists()
     assert set(queued.values_list("alert__obligation__commitment__agreement", flat=True)) == {published.pk}
+
+
+def test_the_list_makes_as_many_queries_for_1_and_10_focal_points(client, analyst, armenia, make_commitment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(analyst)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    commitment = make_commitment()
+    notifications.subscription_create(email="f0@partner.example", created_by=analyst, party=armenia)
+    one = queries()
+    for n in range(1, 10):
+        notifications.subscription_create(email=f"f{n}@partner.example", created_by=analyst, commitment=commitment)
+    assert queries() == one

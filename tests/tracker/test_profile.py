@@ -226,3 +226,22 @@ def test_a_user_with_no_role_has_a_profile_but_no_calendar_link(client, db):
     assert "Create my calendar link" not in page.text
     assert client.post("/account/", {"action": "feed"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_the_page_makes_as_many_queries_for_1_and_10_subscriptions(client, me, geneva, armenia, make_commitment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/account/").status_code == 200
+        return len(captured)
+
+    commitment = make_commitment()
+    notifications.subscription_create(email=me.email, user=me, agreement=geneva)
+    ApiToken.issue(user=me, kind=TokenKind.FEED)
+    one = queries()
+    for _ in range(9):
+        notifications.subscription_create(email=me.email, user=me, commitment=commitment, party=armenia)
+        ApiToken.issue(user=me, kind=TokenKind.FEED)
+    assert queries() == one
