@@ -12,7 +12,9 @@ from commitments.models import Agreement, Commitment
 from parties.models import Party
 
 from . import notifications
+from .choices import AlertKind
 from .models import Recipient, Subscription
+from .roles import readable_agreements
 
 NO_EMAIL = "Your account has no email address: add one on your profile first."
 OTHER_ACCOUNT = "This address receives alerts for another account."
@@ -116,14 +118,10 @@ def subscription_scope(subscription: Subscription) -> str:
 
 def readable_filter(user, name: str) -> Q:
     """What of ``name`` (a TARGETS key) the user may watch: drafts are the analysts'."""
-    from .roles import readable_agreements
-
     return {"agreement": readable_agreements(user), "commitment": readable_agreements(user, "agreement__")}.get(
         name, Q()
     )
 
 
 def kinds_label(subscription: Subscription) -> str:
-    from .choices import AlertKind
-
     return ", ".join(str(AlertKind(kind).label).lower() for kind in subscription.kinds())

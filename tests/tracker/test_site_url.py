@@ -22,6 +22,10 @@ def test_load_demo_prints_the_site_url_it_is_given(settings):
     call_command("load_demo", stdout=out)
     assert "at http://127.0.0.1:18301/accounts/login/" in out.getvalue()
     assert ":8000" not in out.getvalue()
+    # ... and the demo analyst has an address, so Watch works on the first run.
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="analyst").email == "analyst@example.org"
 
 
 def fake_venv(tmp_path: Path) -> Path:
