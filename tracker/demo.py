@@ -166,6 +166,7 @@ RUSSIA_COMMITMENTS = [
 
 DEMO_ANALYST = "analyst"
 DEMO_ANALYST_PASSWORD = "geneva-2020-demo"  # noqa: S105 - DEBUG-only demo login, printed to the user
+DEMO_ANALYST_EMAIL = "analyst@example.org"
 SYSTEM_USER = "demo-loader"
 
 
@@ -298,7 +299,11 @@ def load_demo() -> DemoResult:
 
 def _demo_analyst() -> tuple[str, str]:
     """A staff login in the analysts group, for local development only."""
-    user, created = get_user_model().objects.get_or_create(username=DEMO_ANALYST, defaults={"is_staff": True})
+    # An address from the start, so that Watch works on the first run (the confirmation
+    # email shows in the worker's console with the default console email backend).
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_ANALYST, defaults={"is_staff": True, "email": DEMO_ANALYST_EMAIL}
+    )
     if created:
         user.set_password(DEMO_ANALYST_PASSWORD)
         user.save()

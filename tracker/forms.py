@@ -1,6 +1,6 @@
 from django import forms
 
-from commitments.models import Agreement
+from commitments.models import Agreement, Commitment
 from commitments.rules import iana_zones
 
 from .models import Subscription
@@ -16,6 +16,7 @@ class SubscriptionForm(forms.ModelForm):
         model = Subscription
         fields = [
             "agreement",
+            "commitment",
             "party",
             "category",
             "on_due_soon",
@@ -31,3 +32,6 @@ class SubscriptionForm(forms.ModelForm):
         # Only agreements the user may hear about: a draft's id posted by hand is refused
         # as an invalid choice.
         self.fields["agreement"].queryset = Agreement.objects.filter(readable_agreements(user))
+        self.fields["commitment"].queryset = Commitment.objects.filter(
+            readable_agreements(user, "agreement__")
+        ).select_related("agreement")

@@ -51,6 +51,7 @@ def subscription_create(
     user=None,
     created_by=None,
     agreement=None,
+    commitment=None,
     party=None,
     category: str = "",
     on_due_soon: bool = True,
@@ -72,6 +73,7 @@ def subscription_create(
     subscription = Subscription(
         recipient=recipient,
         agreement=agreement,
+        commitment=commitment,
         party=party,
         category=category,
         on_due_soon=on_due_soon,

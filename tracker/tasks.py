@@ -58,3 +58,12 @@ def purge_idempotency_keys() -> int:
     purged = idempotency.keys_purge()
     logger.info("idempotency keys purged: %d", purged)
     return purged
+
+
+@shared_task(name="tracker.send_email_change_link", autoretry_for=(OSError,), max_retries=5, retry_backoff=True)
+def send_email_change_link(user_id: int, new_email: str) -> bool:
+    """The link that confirms a new account address (tracker/account.py). Its arguments
+    cannot go stale: the link itself is checked against the account when opened."""
+    from . import account
+
+    return account.email_change_send(user_id=user_id, new_email=new_email)

@@ -13,6 +13,7 @@ from commitments.form_errors import add_service_errors
 from . import notifications
 from .forms import SubscriptionForm
 from .models import Subscription
+from .watch import NO_EMAIL
 
 
 def _invalid_link(request, exc: ValidationError):
@@ -54,11 +55,14 @@ def resubscribe(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def subscriptions(request):
-    own = Subscription.objects.filter(recipient__user=request.user).select_related("recipient", "agreement", "party")
-    form = SubscriptionForm(request.POST or None, user=request.user)
+    own = Subscription.objects.filter(recipient__user=request.user).select_related(
+        "recipient", "agreement", "commitment", "party"
+    )
+    # Bound on every POST, an empty one too: an unbound form has no errors to show.
+    form = SubscriptionForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not request.user.email:
-            form.add_error(None, "Your account has no email address; ask an administrator to add one.")
+            form.add_error(None, NO_EMAIL)
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "timezone"}
             try:

@@ -76,7 +76,7 @@ def test_the_report_prints_to_a_clean_a4_pdf(page: Page, lists, analyst, width, 
     for absent in (
         "Skip to content",
         "Dashboard",
-        "My alerts",
+        "Subscriptions",
         "Log out",
         "Create a share link",
         "Share with partners",
