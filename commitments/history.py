@@ -157,7 +157,9 @@ def _change(row, what: str, fields: list[FieldChange], names: bool) -> Change:
         when=row.history_date,
         who=_who(row.history_user, names),
         what=what,
-        reason=row.history_change_reason or "",
+        # An analyst's reason for a change is the analysts' own, like an internal note: partners
+        # read what changed, not why (a deadline revision's public reason is on its own line).
+        reason=(row.history_change_reason or "") if names else "",
         fields=fields,
         order=row.history_id,
     )

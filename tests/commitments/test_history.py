@@ -109,12 +109,20 @@ def test_the_change_history_says_what_changed_by_whom_and_why(client, named_anal
 
 
 def test_a_partner_reads_the_history_without_analysts_names_or_internal_notes(client, partner, pow_lists):
+    services.commitment_update(
+        commitment=pow_lists,
+        user=pow_lists.deadlines.first().recorded_by,
+        reason="Per the delegation's private note.",
+        title="POW lists (corrected)",
+    )
     client.force_login(partner)
     response = client.get(f"/commitments/{pow_lists.pk}/")
     assert response.status_code == 200
     text = text_of(response)
     assert "Petrosyan" not in text and "Anahit" not in text and ">ana<" not in response.text
     assert "Heard from the delegation" not in text
+    assert "Short title: POW lists to the ICRC → POW lists (corrected)" in text  # what changed...
+    assert "Per the delegation's private note." not in text  # ...not the analyst's reason
     assert "recorded on 10 Nov 2020 09:30 UTC by an analyst" in text
     assert "Revised on 12 Nov 2020 14:05 UTC by an analyst" in text
     assert "Deadline revision 2 set on 12 Nov 2020 14:05 by an analyst" in text
