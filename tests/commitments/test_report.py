@@ -159,7 +159,7 @@ def test_the_agreement_report_page(client, book, analyst):
     assert "Compliance report" in text and "<h1>Geneva statement" in text
     assert "Status on 20 Nov 2020, generated 20 Nov 2020 12:00 UTC" in text
     assert "Fulfilled 4 days late" in text and "Overdue by 14 days" in text and "Fulfilled on time" in text
-    assert "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC" in text
+    assert "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC" in text
     assert "<strong>25% on time</strong>" in text
     assert f"http://testserver/agreements/{book.pk}/report/" in text  # the footer's source
     assert SECRET not in text and "Whistleblower" not in text
@@ -361,7 +361,7 @@ def test_the_report_as_of_a_past_day(book):
         ("fulfilled", "Fulfilled", 1),
     ]
     assert report.record == {"assessed": 4, "on_time": 1, "overdue": 3, "late": 3, "fulfilled_late": 0, "rate": 0.25}
-    assert lists.due_text == "end of 06 Nov 2020 (Europe/Zurich) = 2020-11-06 23:00 UTC"
+    assert lists.due_text == "end of 6 Nov 2020 (Europe/Zurich) = 6 Nov 2020 23:00 UTC"
     assert (report.status_on, report.as_of) == (date(2020, 11, 8), date(2020, 11, 8))
     assert agreement_report(book, as_of=date(2020, 10, 29)).sections == []  # before the agreement
 
