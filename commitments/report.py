@@ -244,22 +244,13 @@ def agreement_report(agreement: Agreement, *, as_of: date | None = None) -> Repo
     """The report of one agreement (the caller decides whether its reader may see it), as
     it stands now or, with ``as_of``, as it stood at the end of that day."""
     sections = _sections(agreement.commitments.order_by("reference"), Obligation.objects.all(), as_of)
-    if as_of is None:
-        counts, total, record = _rates(Obligation.objects.filter(commitment__agreement=agreement))
-    else:
-        counts, total, record = _rates_as_of(sections)
-    now = timezone.now()
-    return Report(
+    return _report(
+        sections,
+        Obligation.objects.filter(commitment__agreement=agreement),
+        as_of,
         title=agreement.title,
         agreement=agreement,
         party=None,
-        sections=sections,
-        counts=counts,
-        total=total,
-        record=record,
-        status_on=as_of or now.date(),
-        generated_at=now,
-        as_of=as_of,
         participants=list(agreement.participants.select_related("party")),
     )
 
@@ -274,12 +265,15 @@ def party_report(party, *, include_drafts: bool, as_of: date | None = None) -> R
         "-agreement__signed_on", "agreement__title", "agreement_id", "reference"
     )
     sections = _sections(commitments, Obligation.objects.filter(party=party), as_of)
+    return _report(sections, obligations, as_of, title=party.name, agreement=None, party=party)
+
+
+def _report(sections: list, obligations, as_of: date | None, **about) -> Report:
+    """The report of ``sections``, with the rates of ``obligations`` today, or of the
+    sections' lines on ``as_of``."""
     counts, total, record = _rates(obligations) if as_of is None else _rates_as_of(sections)
     now = timezone.now()
     return Report(
-        title=party.name,
-        agreement=None,
-        party=party,
         sections=sections,
         counts=counts,
         total=total,
@@ -287,4 +281,5 @@ def party_report(party, *, include_drafts: bool, as_of: date | None = None) -> R
         status_on=as_of or now.date(),
         generated_at=now,
         as_of=as_of,
+        **about,
     )

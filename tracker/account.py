@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from utilities.signed_links import signed_link_data
+
 from .choices import TokenKind
 from .emails import absolute, one_line
 from .models import ApiToken, Recipient, Subscription
@@ -77,14 +79,13 @@ def email_change_confirm(*, token: str):
     """Change the account's address to the one the link was sent to; the user's alerts
     follow it, confirmed (opening the link proved the address is theirs). Works logged in
     or not: the signed link is the proof. Returns the user."""
-    try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ValidationError({"token": "This link has expired: ask for a new one on your profile."}) from exc
-    except signing.BadSignature as exc:
-        raise ValidationError({"token": "This link is not valid."}) from exc
-    if not isinstance(data, dict):
-        raise ValidationError({"token": "This link is not valid."})
+    data = signed_link_data(
+        token,
+        salt=EMAIL_CHANGE_SALT,
+        max_age=EMAIL_CHANGE_MAX_AGE,
+        invalid="This link is not valid.",
+        expired="This link has expired: ask for a new one on your profile.",
+    )
     user = get_user_model().objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
     if user is None:
         raise ValidationError({"token": "This account no longer exists."})

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
+from utilities.signed_links import signed_link_data
+
 from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
 from .emails import render_message
 from .models import Alert, OutboundEmail, Recipient, Subscription
@@ -115,12 +117,13 @@ def unsubscribe_token(subscription: Subscription) -> str:
 
 def recipient_confirm(*, token: str) -> Recipient:
     """Confirm an address from the link in its confirmation email."""
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ValidationError({"token": "This confirmation link has expired; subscribe again."}) from exc
-    except signing.BadSignature as exc:
-        raise ValidationError({"token": "This confirmation link is not valid."}) from exc
+    data = signed_link_data(
+        token,
+        salt=CONFIRM_SALT,
+        max_age=CONFIRM_MAX_AGE,
+        invalid="This confirmation link is not valid.",
+        expired="This confirmation link has expired; subscribe again.",
+    )
     recipient = Recipient.objects.filter(pk=data.get("r"), email=data.get("e")).first()
     if recipient is None:
         raise ValidationError({"token": "This address is no longer subscribed."})
@@ -130,10 +133,7 @@ def recipient_confirm(*, token: str) -> Recipient:
 
 
 def _subscription_from_token(token: str) -> Subscription:
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature as exc:
-        raise ValidationError({"token": "This unsubscribe link is not valid."}) from exc
+    data = signed_link_data(token, salt=UNSUBSCRIBE_SALT, invalid="This unsubscribe link is not valid.")
     subscription = Subscription.objects.select_related("recipient").filter(pk=data.get("s")).first()
     if subscription is None:
         raise ValidationError({"token": "This subscription no longer exists."})

@@ -1,18 +1,17 @@
 """Alerts that resolve themselves when their cause is gone, and acknowledgement: the
 services, the outbox through a real SMTP server, and concurrency on PostgreSQL."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from commitments.choices import Status
 from commitments.models import Commitment, Obligation
 from commitments.services import DeadlineInput, SourceInput, deadline_set
 from tests.factories import UserFactory
+from tests.tracker.test_concurrency import run_concurrently
 from tests.tracker.test_email import FOCAL_POINT, subscribe_and_confirm
 from tests.tracker.test_sweep import build_obligations
 from tracker import notifications, services
@@ -183,25 +182,7 @@ THREADS = 20
 
 def all_at_once(target, count: int = THREADS) -> list:
     """``target(i)`` from ``count`` threads, each with its own connection, released together."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target(index)
-        except Exception as exc:  # reported to the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
+    return run_concurrently(target, count)
 
 
 @pytest.mark.postgres
@@ -251,7 +232,7 @@ def test_right_after_deadline_revised_the_page_no_longer_says_overdue_since_6_no
 
     services.deadline_sweep()
     client.force_login(analyst)
-    assert "Overdue</span> 6 Nov 2020 23:00 UTC" in client.get(f"/commitments/{demo.pk}/").text
+    assert "Overdue since the end of 6 Nov 2020" in client.get(f"/commitments/{demo.pk}/").text
     later = (timezone.now() + timedelta(days=30)).date()
     done = client.post(
         f"/commitments/{demo.pk}/",
@@ -265,5 +246,5 @@ def test_right_after_deadline_revised_the_page_no_longer_says_overdue_since_6_no
         follow=True,
     )
     assert "Deadline revised." in done.text
-    assert "Overdue</span> 6 Nov 2020" not in done.text
+    assert "Overdue since the end of 6 Nov 2020" not in done.text
     assert not demo.obligations.filter(overdue=True).exists()

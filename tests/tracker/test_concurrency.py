@@ -22,7 +22,7 @@ def run_concurrently(target, count: int = 2) -> list:
     def worker(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            results[index] = target()
+            results[index] = target(index)
         except Exception as exc:  # reported to the test below
             errors.append(exc)
         finally:
@@ -40,7 +40,7 @@ def run_concurrently(target, count: int = 2) -> list:
 def test_two_concurrent_sweeps_flag_and_raise_each_alert_once(transactional_db, django_db_serialized_rollback):
     build_obligations(400)
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    results = run_concurrently(lambda: services.deadline_sweep(now=now))
+    results = run_concurrently(lambda _: services.deadline_sweep(now=now))
     assert sum(r.flagged for r in results) == 400
     assert sum(r.raised for r in results) == 400
     assert Alert.objects.count() == 400
@@ -50,6 +50,6 @@ def test_two_concurrent_sweeps_flag_and_raise_each_alert_once(transactional_db, 
 def test_two_concurrent_reminder_runs_raise_each_alert_once(transactional_db, django_db_serialized_rollback):
     build_obligations(400)
     now = datetime(2020, 1, 29, tzinfo=UTC)  # all due 1 Feb 2020: within 7 days
-    results = run_concurrently(lambda: services.reminders_raise(now=now))
+    results = run_concurrently(lambda _: services.reminders_raise(now=now))
     assert sum(results) == 400
     assert Alert.objects.filter(kind="due_soon").count() == 400
