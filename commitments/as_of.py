@@ -14,6 +14,7 @@ On day D (a calendar day, ``as_of``):
   open (not fulfilled, not superseded); ``days_late`` = D - due day.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from .models import Deadline, Obligation, StatusUpdate
 from .rules import EARLIEST_DATE, rollup_status
 
 AS_OF = "as_of"  # the query parameter, on pages, API and exports alike
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -50,8 +52,10 @@ def parse_as_of(value: str | None) -> date | None:
     ValidationError keyed ``as_of``."""
     if value is None or value == "":
         return None
+    # Exactly YYYY-MM-DD in ASCII digits: parse_date alone also takes 20201110, 2020-W45
+    # (a Monday), 2020-1-1 and other scripts' digits, each a different reading of a URL.
     try:
-        day = parse_date(value.strip()) if len(value) <= 10 else None
+        day = parse_date(value) if ISO_DAY.fullmatch(value) else None
     except ValueError:  # well formed but not a day, e.g. 2020-02-30
         day = None
     if day is None:

@@ -29,9 +29,12 @@ ADDRESS_TAKEN = "Another account uses this address."
 
 
 def email_taken(user, email: str) -> bool:
-    """Whether the address is another account's (as its login email or its alerts')."""
-    users = get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk)
-    recipients = Recipient.objects.filter(email__iexact=email, user__isnull=False).exclude(user=user)
+    """Whether the address is an account's other than ``user``'s (any account's with
+    ``user`` None), as its login email or its alerts'."""
+    users = get_user_model().objects.filter(email__iexact=email)
+    recipients = Recipient.objects.filter(email__iexact=email, user__isnull=False)
+    if user is not None:
+        users, recipients = users.exclude(pk=user.pk), recipients.exclude(user=user)
     return users.exists() or recipients.exists()
 
 

@@ -54,4 +54,11 @@ class FocalPointForm(SubscriptionForm):
         super().__init__(*args, user=None, **kwargs)
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip().lower()
+        # A user of the tracker watches pages and manages their own alerts; an analyst does
+        # not subscribe someone's account address for them.
+        if email_taken(None, email):
+            raise forms.ValidationError(
+                "This address belongs to a user of the tracker: they subscribe themselves (Watch)."
+            )
+        return email

@@ -59,7 +59,8 @@ LARGEST_ID = 2**63 - 1  # a bigint: a larger number would overflow the database'
 
 def _check_ids(values, message: str) -> None:
     for value in values:
-        if not str(value).isdigit() or not 0 < int(value) <= LARGEST_ID:
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        if not (str(value).isascii() and str(value).isdigit()) or not 0 < int(value) <= LARGEST_ID:
             raise ValidationError(message, code="invalid_pk_value", params={"pk": value})
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
@@ -92,8 +92,11 @@ def subscription_create(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    if recipient.pk is None:
-        recipient.save()
+    recipient = _locked_recipient(recipient)
+    if _same_active(recipient, subscription).exists():
+        raise ValidationError(
+            {"email": f"{recipient.email} already has this subscription: change it rather than add it again."}
+        )
     subscription.recipient = recipient
     subscription.save()
     if recipient.confirmed_at is None:
@@ -105,6 +108,29 @@ def subscription_create(
         )
         _after_commit_send()
     return subscription
+
+
+SCOPE_FIELDS = ("agreement", "commitment", "party", "category", "delivery")
+
+
+def _locked_recipient(recipient: Recipient) -> Recipient:
+    """``recipient``, saved if new, and locked for the rest of the transaction, so that two
+    subscriptions of one address at once queue behind each other (the second sees the
+    first) and a new address is created once (a racing insert reads the winner's row)."""
+    if recipient.pk is None:
+        try:
+            with transaction.atomic():
+                recipient.save()
+        except IntegrityError:  # the same address created a moment ago by another request
+            pass
+    return Recipient.objects.select_for_update().get(email=recipient.email)
+
+
+def _same_active(recipient: Recipient, subscription: Subscription) -> QuerySet[Subscription]:
+    """The recipient's active subscriptions with ``subscription``'s scope and delivery: a
+    second one would send every alert twice."""
+    scope = {field: getattr(subscription, field) for field in SCOPE_FIELDS}
+    return Subscription.objects.filter(recipient=recipient, unsubscribed_at__isnull=True, **scope)
 
 
 def confirmation_token(recipient: Recipient) -> str:

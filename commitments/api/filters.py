@@ -196,6 +196,10 @@ class CommitmentFilter(django_filters.FilterSet):
 class AsOfField(forms.CharField):
     """A day (commitments.as_of.parse_as_of): from 1900 to today, as YYYY-MM-DD."""
 
+    def __init__(self, *args, **kwargs):
+        # Not stripped: " " or a CR/LF around the day is a 400, as on the pages, not "today".
+        super().__init__(*args, strip=False, **kwargs)
+
     def clean(self, value):
         value = super().clean(value)  # no NUL reaches the parser
         try:

@@ -147,7 +147,7 @@ def test_a_bad_page_is_a_400_and_one_past_the_end_a_404(client, analyst, demo):
 
 @pytest.mark.parametrize(
     "alert",
-    ["abc", "99999999999999999999999", "-1", "0"],
+    ["abc", "99999999999999999999999", "-1", "0", "\u00b2", "\u0661"],  # ², Arabic-Indic 1: not ASCII digits
 )
 def test_an_alert_that_is_not_an_id_or_not_there_is_a_400_and_nothing_is_written(client, analyst, demo, alert):
     client.force_login(analyst)
@@ -155,6 +155,14 @@ def test_an_alert_that_is_not_an_id_or_not_there_is_a_400_and_nothing_is_written
     response = acknowledge(client, [waiting[0], alert])
     assert response.status_code == 400
     assert "alert" in response.context["form"].errors
+    assert not Alert.objects.filter(acknowledged_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("only", ["\u00b2", "\u0661"])
+def test_a_row_button_with_a_number_that_is_not_ascii_is_a_400(client, analyst, demo, only):
+    client.force_login(analyst)
+    response = client.post(ACK, {"form_token": form_token(client), "only": only, "next": "/"})
+    assert response.status_code == 400
     assert not Alert.objects.filter(acknowledged_at__isnull=False).exists()
 
 

@@ -1,6 +1,7 @@
 """/alerts/focal-points/: analysts subscribe a partner's focal point from a page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.factories import AgreementFactory, UserFactory
 from tracker import notifications
@@ -143,3 +144,43 @@ def test_the_list_makes_as_many_queries_for_1_and_10_focal_points(client, analys
     for n in range(1, 10):
         notifications.subscription_create(email=f"f{n}@partner.example", created_by=analyst, commitment=commitment)
     assert queries() == one
+
+
+def test_the_same_subscription_twice_is_a_400_and_stays_one(client, analyst, armenia):
+    client.force_login(analyst)
+    assert client.post(URL, form(party=armenia.pk)).status_code == 302
+    response = client.post(URL, form(email="FOCAL.point@partner.example", party=armenia.pk))
+    assert response.status_code == 400
+    assert "already has this subscription" in response.text
+    assert Subscription.objects.count() == 1
+
+
+def test_a_users_address_is_not_a_focal_point(client, analyst, partner, armenia):
+    partner.email = "someone@partner.example"
+    partner.save()
+    client.force_login(analyst)
+    response = client.post(URL, form(email="Someone@Partner.example", party=armenia.pk))
+    assert response.status_code == 400
+    assert "belongs to a user of the tracker" in response.text
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_analysts_subscribing_one_address_at_once_make_one_subscription(armenia):
+    from django.db import connection
+
+    from tests.tracker.test_concurrency import run_concurrently
+
+    def subscribe(_):
+        try:
+            notifications.subscription_create(email="rush@partner.example", party=armenia)
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+        return "created"
+
+    results = run_concurrently(subscribe, 10)
+    assert sorted(results) == ["created"] + ["refused"] * 9
+    assert Subscription.objects.count() == 1 and Recipient.objects.count() == 1
