@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import AgreementFactory, UserFactory
+from tests.factories import AgreementFactory, PartyFactory, UserFactory
 from tracker import notifications
 from tracker.choices import MessageKind
 from tracker.models import Alert, OutboundEmail, Recipient, Subscription
@@ -166,8 +166,10 @@ def test_a_users_address_is_not_a_focal_point(client, analyst, partner, armenia)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_ten_analysts_subscribing_one_address_at_once_make_one_subscription(armenia):
+def test_ten_analysts_subscribing_one_address_at_once_make_one_subscription(
+    transactional_db, django_db_serialized_rollback
+):
+    armenia = PartyFactory(code="ARM", name="Republic of Armenia")
     from django.db import connection
 
     from tests.tracker.test_concurrency import run_concurrently
