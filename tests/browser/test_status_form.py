@@ -111,4 +111,6 @@ def test_a_status_for_one_party_then_for_all_after_confirming(page: Page, lists,
     expect(revisions.get_by_role("listitem").filter(has_text="Revision 1")).to_contain_text("(replaced)")
     history = page.get_by_role("list", name="Change history")
     expect(history).to_contain_text("Deadline revision 2 set on")
+    # Still past, so still overdue: since the end of the new due day, at once.
+    expect(page.get_by_role("table").first).to_contain_text("Overdue since the end of 13 Nov 2020")
     screenshot(page, f"commitment-{width}")
