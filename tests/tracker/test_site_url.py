@@ -2,7 +2,6 @@
 :18301 (SITE_URL follows the port unless it is set)."""
 
 import os
-import shutil
 import stat
 import subprocess
 from io import StringIO
@@ -54,7 +53,6 @@ def make_run(tmp_path: Path, *args: str, **env: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith("SITE_URL=")]
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_passes_a_site_url_that_follows_the_port(tmp_path):
     # migrate, load_demo, and honcho (the web server, the worker and beat) all get it.
     assert make_run(tmp_path, "PORT=18301") == ["SITE_URL=http://127.0.0.1:18301"] * 3
@@ -62,7 +60,6 @@ def test_make_run_passes_a_site_url_that_follows_the_port(tmp_path):
     assert set(make_run(tmp_path, "PORT=18301", "HOST=0.0.0.0")) == {"SITE_URL=http://127.0.0.1:18301"}
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_a_site_url_that_is_set_is_kept(tmp_path):
     lines = make_run(tmp_path, "PORT=18301", SITE_URL="https://tracker.example.org")
     assert set(lines) == {"SITE_URL=https://tracker.example.org"}
