@@ -99,3 +99,43 @@ class Confidence(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
+
+
+class Verification(models.TextChoices):
+    """How far an incident report has been checked. Only an analyst moves it, with a reason."""
+
+    REPORTED = "reported", "Reported"
+    CORROBORATED = "corroborated", "Corroborated"
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    RETRACTED = "retracted", "Retracted"
+
+    @classmethod
+    def unverified(cls) -> frozenset[str]:
+        """States a partner's email leaves out unless the subscription asks for them."""
+        return frozenset({cls.REPORTED})
+
+
+class IncidentRole(models.TextChoices):
+    """A party's place in an incident: alleged responsible, or otherwise involved (the
+    other side of a clash, ACLED's actor 2)."""
+
+    ALLEGED = "alleged", "Alleged responsible"
+    INVOLVED = "involved", "Involved"
+
+
+class LinkState(models.TextChoices):
+    """An incident's link to an obligation: proposed by a rule, or decided by an analyst.
+    Only a linked one counts; a rejected one is kept so the rule does not propose it again."""
+
+    PROPOSED = "proposed", "Proposed"
+    LINKED = "linked", "Linked"
+    REJECTED = "rejected", "Rejected"
+    REMOVED = "removed", "Removed"
+
+
+# Status updates that say a pledge is not (fully) kept: they can give reasons for
+# non-fulfilment and cite incidents.
+NON_FULFILMENT_STATUSES = frozenset(
+    {Status.NOT_FULFILLED, Status.PARTIALLY_FULFILLED, Status.VIOLATED, Status.DISPUTED}
+)

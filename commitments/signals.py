@@ -9,3 +9,6 @@ deadlines_changed = Signal()
 
 # Status updates were recorded: kwargs ``status_update_ids``.
 status_recorded = Signal()
+
+# Analysts linked incidents to obligations (state "linked"): kwargs ``link_ids``.
+incident_linked = Signal()

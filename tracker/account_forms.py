@@ -37,7 +37,16 @@ class SubscriptionEditForm(SubscriptionForm):
     """Change one of my subscriptions: what it is about stays, how it is sent changes."""
 
     class Meta(SubscriptionForm.Meta):
-        fields = ["on_due_soon", "on_overdue", "on_status_changed", "delivery", "digest_hour", "timezone"]
+        fields = [
+            "on_due_soon",
+            "on_overdue",
+            "on_status_changed",
+            "on_incident_linked",
+            "include_unverified",
+            "delivery",
+            "digest_hour",
+            "timezone",
+        ]
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)

@@ -5,6 +5,7 @@ class AlertKind(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
     STATUS_CHANGED = "status_changed", "Status changed"
+    INCIDENT_LINKED = "incident_linked", "Incident linked"
 
     @classmethod
     def deadline_kinds(cls) -> list[str]:

@@ -22,6 +22,8 @@ class SubscriptionForm(forms.ModelForm):
             "on_due_soon",
             "on_overdue",
             "on_status_changed",
+            "on_incident_linked",
+            "include_unverified",
             "delivery",
             "digest_hour",
             "timezone",

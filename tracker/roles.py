@@ -62,6 +62,34 @@ ANALYST_PERMISSIONS = frozenset(
         ("commitments", "view_statusupdate"),
         ("commitments", "add_statusupdatesource"),
         ("commitments", "view_statusupdatesource"),
+        # Evidence: incidents and their parts, links, the importer's mapping and rules, and
+        # the list of reasons for non-fulfilment. Parties and sources of an incident are its
+        # own rows, edited inline; links are never deleted (their state says removed).
+        ("commitments", "add_incident"),
+        ("commitments", "change_incident"),
+        ("commitments", "view_incident"),
+        ("commitments", "add_incidentparty"),
+        ("commitments", "change_incidentparty"),
+        ("commitments", "delete_incidentparty"),
+        ("commitments", "view_incidentparty"),
+        ("commitments", "add_incidentsource"),
+        ("commitments", "change_incidentsource"),
+        ("commitments", "delete_incidentsource"),
+        ("commitments", "view_incidentsource"),
+        ("commitments", "add_incidentlink"),
+        ("commitments", "change_incidentlink"),
+        ("commitments", "view_incidentlink"),
+        ("commitments", "add_linkrule"),
+        ("commitments", "change_linkrule"),
+        ("commitments", "view_linkrule"),
+        ("commitments", "add_actormapping"),
+        ("commitments", "change_actormapping"),
+        ("commitments", "view_actormapping"),
+        ("commitments", "add_acledimport"),
+        ("commitments", "view_acledimport"),
+        ("commitments", "add_nonfulfilmentreason"),
+        ("commitments", "change_nonfulfilmentreason"),
+        ("commitments", "view_nonfulfilmentreason"),
         # Alerts are raised by the deadline engine; analysts read and acknowledge them.
         ("tracker", "view_alert"),
         ("tracker", "change_alert"),
@@ -119,3 +147,28 @@ def readable_agreements(user, agreement_path: str = "") -> Q:
     if role_of(user) in (ADMIN, ANALYST):
         return Q()
     return Q(**{f"{agreement_path}published": True})
+
+
+def readable_incidents(user, incident_path: str = "") -> Q:
+    """Incidents ``user`` may read, on pages, in the API, exports and email: analysts and
+    admins read drafts; everyone else published incidents only. ``incident_path`` leads
+    from the queryset's model to its incident ("incident__" for links, "" for incidents)."""
+    if role_of(user) in (ADMIN, ANALYST):
+        return Q()
+    return Q(**{f"{incident_path}published": True})
+
+
+def readable_incident_links(user, link_path: str = "") -> Q:
+    """Links of incidents to obligations that ``user`` may read: linked (not proposed,
+    rejected or removed), and for a reader who is no analyst, of a published incident to
+    an obligation of a published agreement."""
+    from commitments.choices import LinkState
+
+    q = Q(**{f"{link_path}state": LinkState.LINKED})
+    if role_of(user) in (ADMIN, ANALYST):
+        return q
+    return (
+        q
+        & Q(**{f"{link_path}incident__published": True})
+        & Q(**{f"{link_path}obligation__commitment__agreement__published": True})
+    )

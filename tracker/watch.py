@@ -1,5 +1,5 @@
 """Watch: one click on an agreement's, commitment's or party's page subscribes the
-logged-in user's own address to its alerts (immediately, all three kinds), and one click
+logged-in user's own address to its alerts (immediately, all kinds), and one click
 ends it. What a user watches is an ordinary Subscription with exactly that one scope, so
 the outbox, digests, unsubscribe links and /alerts/ treat it like any other."""
 

@@ -48,6 +48,19 @@ class StatusUpdate(models.Model):
         verbose_name="analyst",
     )
     recorded_at = models.DateTimeField(verbose_name="recorded at", default=timezone.now, editable=False)
+    # Set with the update and never changed (choices.NON_FULFILMENT_STATUSES only).
+    reasons = models.ManyToManyField(
+        to="commitments.NonFulfilmentReason",
+        related_name="status_updates",
+        blank=True,
+        verbose_name="reasons for non-fulfilment",
+    )
+    incidents = models.ManyToManyField(
+        to="commitments.Incident",
+        related_name="cited_by",
+        blank=True,
+        verbose_name="incidents cited as evidence",
+    )
 
     class Meta:
         ordering = ["-effective_on", "-recorded_at", "-id"]

@@ -307,7 +307,11 @@ def test_a_subscription_needs_a_real_address_and_some_kind_of_alert(db):
     assert "email" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         notifications.subscription_create(
-            email=FOCAL_POINT, on_due_soon=False, on_overdue=False, on_status_changed=False
+            email=FOCAL_POINT,
+            on_due_soon=False,
+            on_overdue=False,
+            on_status_changed=False,
+            on_incident_linked=False,
         )
     assert "on_overdue" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:

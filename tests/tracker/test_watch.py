@@ -38,7 +38,7 @@ def test_watch_a_commitment_subscribes_me_immediately_to_all_kinds_and_queues_th
     assert subscription.recipient.email == "ana@tracker.example"
     assert subscription.recipient.user == watcher
     assert (subscription.commitment, subscription.agreement, subscription.party) == (commitment, None, None)
-    assert subscription.kinds() == ["due_soon", "overdue", "status_changed"]
+    assert subscription.kinds() == ["due_soon", "overdue", "status_changed", "incident_linked"]
     assert subscription.delivery == "immediate"
     assert subscription.timezone == "Europe/Zurich"  # the venue's
     assert OutboundEmail.objects.get().kind == MessageKind.CONFIRMATION

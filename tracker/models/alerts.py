@@ -8,7 +8,8 @@ from ..choices import AlertKind, ResolvedReason
 
 class Alert(models.Model):
     """An event about one obligation: due soon (``lead_time`` before the due moment),
-    overdue, or its status changed (``status_update``).
+    overdue, its status changed (``status_update``), or an analyst linked an incident to
+    it (``incident_link``).
 
     The deadline engine raises each deadline alert once: the unique constraint on
     (obligation, kind, due moment, lead time) holds however often and however concurrently
@@ -35,6 +36,15 @@ class Alert(models.Model):
     # slow the sweep's bulk inserts, where it is always empty.
     status_update = models.ForeignKey(
         to="commitments.StatusUpdate",
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    # For an incident-linked alert: the analyst's link of an incident to this obligation.
+    incident_link = models.ForeignKey(
+        to="commitments.IncidentLink",
         on_delete=models.PROTECT,
         related_name="alerts",
         null=True,
@@ -78,6 +88,11 @@ class Alert(models.Model):
                 fields=["status_update"],
                 condition=models.Q(kind=AlertKind.STATUS_CHANGED),
                 name="%(app_label)s_%(class)s_unique_status_update",
+            ),
+            models.UniqueConstraint(
+                fields=["incident_link"],
+                condition=models.Q(kind=AlertKind.INCIDENT_LINKED),
+                name="%(app_label)s_%(class)s_unique_incident_link",
             ),
         ]
 

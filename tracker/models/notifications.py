@@ -80,6 +80,12 @@ class Subscription(models.Model):
     on_due_soon = models.BooleanField(verbose_name="due soon", default=True)
     on_overdue = models.BooleanField(verbose_name="overdue", default=True)
     on_status_changed = models.BooleanField(verbose_name="status changed", default=True)
+    on_incident_linked = models.BooleanField(verbose_name="incident linked", default=True)
+    include_unverified = models.BooleanField(
+        verbose_name="include unverified incidents",
+        default=False,
+        help_text="Also tell of incidents still only reported (not yet corroborated or verified).",
+    )
     delivery = models.CharField(
         verbose_name="delivery", max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
@@ -122,6 +128,7 @@ class Subscription(models.Model):
             AlertKind.DUE_SOON: self.on_due_soon,
             AlertKind.OVERDUE: self.on_overdue,
             AlertKind.STATUS_CHANGED: self.on_status_changed,
+            AlertKind.INCIDENT_LINKED: self.on_incident_linked,
         }
         return [kind for kind, on in wanted.items() if on]
 
