@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
-from .choices import Confidence, Nature, Status
+from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Nature, Status, Verification
 from .models import (
     Agreement,
     AgreementParticipant,
@@ -715,10 +715,16 @@ def status_update_record(
     sources: Sequence[SourceInput],
     confidence: str = Confidence.MEDIUM,
     internal_note: str = "",
+    reasons: Sequence = (),
+    incidents: Sequence = (),
     user,
 ) -> list[StatusUpdate]:
     """Record an assessment for one bound party, or for every bound party when ``party``
-    is None. Appends to the log; the current status follows from the whole log."""
+    is None. Appends to the log; the current status follows from the whole log.
+
+    A status of NON_FULFILMENT_STATUSES can give ``reasons`` (active NonFulfilmentReason
+    rows) and cite ``incidents`` as evidence: each already linked to one of the obligations
+    the update is for, and not retracted."""
     errors: dict = {}
     try:
         obligations = obligations_for(commitment=commitment, party=party)
@@ -727,6 +733,7 @@ def status_update_record(
         errors.update(exc.message_dict)
     if not sources:
         errors["sources"] = ["Cite at least one source."]
+    errors.update(evidence_errors(status=status, obligations=obligations, reasons=reasons, incidents=incidents))
     updates = [
         StatusUpdate(
             obligation=obligation,
@@ -753,12 +760,49 @@ def status_update_record(
         StatusUpdateSource.objects.bulk_create(
             StatusUpdateSource(status_update=update, **asdict(source)) for source in sources
         )
+        if reasons:
+            update.reasons.set(reasons)
+        if incidents:
+            update.incidents.set(incidents)
     reason = f"Status update: {Status(status).label} from {effective_on}"
     for obligation in obligations:
         obligation_refresh_status(obligation=obligation, user=user, reason=reason)
     commitment_refresh_status(commitment=commitment, user=user, reason=reason)
     status_recorded.send(sender=StatusUpdate, status_update_ids=[u.pk for u in updates])
     return updates
+
+
+def evidence_errors(*, status: str, obligations, reasons: Sequence, incidents: Sequence) -> dict:
+    """Why these reasons and incidents cannot go with this status update, keyed by field."""
+    from .models import IncidentLink
+
+    errors: dict = {}
+    label = ", ".join(sorted(str(Status(s).label).lower() for s in NON_FULFILMENT_STATUSES))
+    if (reasons or incidents) and status not in NON_FULFILMENT_STATUSES:
+        field = "reasons" if reasons else "incidents"
+        errors[field] = [f"Only a status of {label} gives reasons or cites incidents."]
+        return errors
+    inactive = [r.label for r in reasons if not r.active]
+    if inactive:
+        errors["reasons"] = [f"No longer on the list: {', '.join(inactive)}."]
+    if len({r.pk for r in reasons}) != len(reasons):
+        errors.setdefault("reasons", []).append("A reason is given twice.")
+    if incidents:
+        linked = set(
+            IncidentLink.objects.filter(
+                obligation__in=list(obligations), incident__in=list(incidents), state=LinkState.LINKED
+            ).values_list("incident_id", flat=True)
+        )
+        for incident in incidents:
+            if incident.verification == Verification.RETRACTED:
+                errors.setdefault("incidents", []).append(f"Incident {incident.pk} was retracted: it is no evidence.")
+            elif incident.pk not in linked:
+                errors.setdefault("incidents", []).append(
+                    f"Incident {incident.pk} is not linked to this commitment for this party: link it first."
+                )
+        if len({i.pk for i in incidents}) != len(incidents):
+            errors.setdefault("incidents", []).append("An incident is cited twice.")
+    return errors
 
 
 def obligation_refresh_status(*, obligation: Obligation, user=None, reason: str = "") -> None:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("agreements/", include(list_urls.agreements)),
     path("parties/", include(list_urls.parties)),
     path("reports/", include(list_urls.reports)),
+    path("incidents/", include("commitments.incident_urls")),
     path("", include("tracker.urls")),
 ]
