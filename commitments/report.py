@@ -125,13 +125,16 @@ def _updates(day: date | None) -> QuerySet[StatusUpdate]:
     return (
         updates.defer("internal_note")
         .order_by("-effective_on", "-recorded_at", "-id")
-        .prefetch_related(Prefetch("sources", queryset=StatusUpdateSource.objects.order_by("published_on", "pk")))
+        .prefetch_related(
+            Prefetch("sources", queryset=StatusUpdateSource.objects.order_by("published_on", "pk")),
+            "reasons",  # public, as the summary; cited incidents are left out (drafts among them)
+        )
     )
 
 
 def _sections(commitments: QuerySet[Commitment], obligations: QuerySet[Obligation], day: date | None) -> list[Section]:
-    """Four queries: commitments, their obligations (``obligations``) with parties, the
-    updates, their sources. With ``day``: as they stood then (commitments/as_of.py)."""
+    """Five queries: commitments, their obligations (``obligations``) with parties, the
+    updates, their sources, their reasons. With ``day``: as they stood then (commitments/as_of.py)."""
     if day is not None:
         obligations = obligations_as_of(obligations, day)
         commitments = commitments.filter(agreement__signed_on__lte=day)

@@ -1,10 +1,12 @@
 """Reads shared by the admin, services and (later) the API and pages."""
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+import re
 
-from .choices import Status
-from .models import Commitment, Obligation, StatusUpdate
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from .choices import LinkState, Status, Verification
+from .models import Commitment, Incident, IncidentLink, Obligation, StatusUpdate
 
 
 def obligations_for(*, commitment: Commitment, party=None) -> list[Obligation]:
@@ -29,14 +31,44 @@ def commitment_dependents(commitment: Commitment):
     )
 
 
-def commitment_status_updates(commitment: Commitment):
+def commitment_status_updates(commitment: Commitment, user=None):
     """A commitment's status updates, newest first, with what their listing shows: the
-    party, the analyst and the sources."""
+    party, the analyst, the sources, the reasons and the incidents cited that ``user`` may
+    read (None: all of them, for the admin)."""
     return (
         StatusUpdate.objects.filter(obligation__commitment=commitment)
         .select_related("obligation__party", "recorded_by")
-        .prefetch_related("sources")
+        .prefetch_related("sources", "reasons", cited_incidents(user))
     )
+
+
+def cited_incidents(user=None) -> Prefetch:
+    """Prefetch of a status update's cited incidents: for ``user``, only those it may read
+    (partners: published ones); None: all."""
+    from tracker.roles import readable_incidents
+
+    incidents = Incident.objects.order_by("occurred_on", "pk")
+    if user is not None:
+        incidents = incidents.filter(readable_incidents(user))
+    return Prefetch("incidents", queryset=incidents)
+
+
+def commitment_citable_incidents(commitment: Commitment) -> list[Incident]:
+    """Incidents a status update of ``commitment`` can cite: linked to one of its
+    obligations and not retracted, published or not (only analysts record updates), newest
+    first; each with ``linked_parties``, the codes of the parties it is linked for.
+    Whether one fits the update's own party is services.evidence_errors' to say."""
+    links = (
+        IncidentLink.objects.filter(obligation__commitment=commitment, state=LinkState.LINKED)
+        .exclude(incident__verification=Verification.RETRACTED)
+        .select_related("incident", "obligation__party")
+        .order_by("-incident__occurred_on", "-incident_id", "obligation__party__code")
+    )
+    incidents: dict[int, Incident] = {}
+    for link in links:
+        incident = incidents.setdefault(link.incident_id, link.incident)
+        incident.__dict__.setdefault("linked_parties", []).append(link.obligation.party.code)
+    return list(incidents.values())
 
 
 # The on-time record: the summary's rate and the party page's record read it here alone.
@@ -86,3 +118,33 @@ def status_counts(obligations: QuerySet[Obligation], key: str) -> dict:
 def in_status_order(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     """(status, label, count) for the statuses counted, in the order of Status."""
     return [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
+
+
+# Largest id a lookup accepts (bigint's range, as tracker.api.base.ID_LOOKUP): a bigger
+# one is refused by name, never sent to the database to overflow there.
+MAX_ID = 2**63 - 1
+
+
+def evidence_from_input(*, reason_codes, incident_ids) -> tuple[list, list]:
+    """The NonFulfilmentReason rows and Incidents that a form or the API names by code
+    and id, in the order given; an unknown code or id is a ValidationError naming it at
+    ``reasons`` or ``incidents``. Whether they may go with the update is
+    services.evidence_errors' to say."""
+    from .models import NonFulfilmentReason
+
+    errors: dict = {}
+    # Only what a code can be reaches the query (PostgreSQL refuses a NUL in text).
+    codes = [str(c) for c in reason_codes if re.fullmatch(r"[-\w]{1,50}", str(c), re.ASCII)]
+    by_code = {r.code: r for r in NonFulfilmentReason.objects.filter(code__in=codes)}
+    unknown = [str(code) for code in reason_codes if str(code) not in by_code]
+    if unknown:
+        errors["reasons"] = [f"Unknown reason: {', '.join(repr(c[:60]) for c in unknown)}."]
+    ids = [i for i in incident_ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID]
+    bad = [str(i)[:30] for i in incident_ids if i not in ids]
+    by_id = Incident.objects.in_bulk(ids)
+    missing = [str(i) for i in ids if i not in by_id]
+    if bad or missing:
+        errors["incidents"] = [f"No incident with the id {', '.join(bad + missing)}."]
+    if errors:
+        raise ValidationError(errors)
+    return [by_code[str(c)] for c in reason_codes], [by_id[i] for i in ids]

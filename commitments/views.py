@@ -18,7 +18,7 @@ from .form_errors import add_service_errors
 from .form_once import once as _once  # shared by every page form that writes
 from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
-from .selectors import commitment_status_updates
+from .selectors import commitment_citable_incidents, commitment_status_updates
 
 
 def page_role(request) -> str:
@@ -62,7 +62,9 @@ def commitment_detail(request, pk: int):
         posted = request.POST if request.method == "POST" else None
         extending = posted is not None and posted.get("action") == "extend"
         record_form = StatusUpdatePageForm(
-            None if extending else posted, obligations=sorted(obligations, key=lambda o: (o.party.name, o.pk))
+            None if extending else posted,
+            obligations=sorted(obligations, key=lambda o: (o.party.name, o.pk)),
+            incidents=commitment_citable_incidents(commitment),
         )
         extend_form = ExtensionPageForm(posted if extending else None)
         if posted is not None:
@@ -80,7 +82,7 @@ def commitment_detail(request, pk: int):
         "commitment": commitment,
         "obligations": obligations,
         "deadlines": commitment.deadlines.select_related("recorded_by").order_by("revision"),
-        "updates": commitment_status_updates(commitment),
+        "updates": commitment_status_updates(commitment, request.user),
         "can_write": can_write,
         "show_internal": can_write,
         "record_form": record_form,
@@ -102,6 +104,7 @@ def _record(request, commitment, obligations, form) -> bool:
     data = form.cleaned_data
     # None: every bound party (the form has asked to confirm that)
     party = None if form.all_parties else next(o.party for o in obligations if o.party.code == data["party"])
+    reasons, incidents = form.evidence
     try:
         services.status_update_record(
             commitment=commitment,
@@ -118,6 +121,8 @@ def _record(request, commitment, obligations, form) -> bool:
             ],
             confidence=data["confidence"],
             internal_note=data["internal_note"],
+            reasons=reasons,
+            incidents=incidents,
             user=request.user,
         )
     except ValidationError as exc:

@@ -54,6 +54,8 @@ def alert_context(alert: Alert) -> dict:
         "update_summary": update.summary if update else "",
         "update_status": update.get_status_display() if update else "",
         "update_effective_on": update.effective_on if update else None,
+        # Reasons for non-fulfilment are public, like the summary.
+        "update_reasons": "; ".join(r.label for r in update.reasons.all()) if update else "",
         "url": absolute(reverse("commitments:detail", args=[commitment.pk])),
     }
 
@@ -132,8 +134,10 @@ def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
 def digest_groups(alert_ids: list[int], readable: Q) -> list[tuple]:
     """The digest's alerts that pass ``readable``, grouped by agreement, each group sorted
     by due moment."""
-    alerts = Alert.objects.filter(readable, pk__in=alert_ids).select_related(
-        "obligation__commitment__agreement", "obligation__party", "status_update"
+    alerts = (
+        Alert.objects.filter(readable, pk__in=alert_ids)
+        .select_related("obligation__commitment__agreement", "obligation__party", "status_update")
+        .prefetch_related("status_update__reasons")
     )
     groups: dict = defaultdict(list)
     for alert in alerts:

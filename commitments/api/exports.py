@@ -30,6 +30,7 @@ from tracker.api.base import PartnersReadAnalystsWrite, published_only
 from ..choices import Status
 from ..models import StatusUpdate
 from ..rules import end_of_day
+from ..selectors import cited_incidents
 from .as_of_data import commitment_statuses_as_of
 from .filters import (
     AS_OF_PARAMETER,
@@ -75,6 +76,8 @@ STATUS_UPDATE_COLUMNS = [
     ("sources", "#meta+source"),
     ("source_urls", "#meta+url"),
     ("recorded_at", "#date+recorded"),
+    ("reasons", "#status+reason+code"),
+    ("incidents", "#event+id"),
 ]
 
 
@@ -250,12 +253,13 @@ class StatusUpdateCSVView(ExportView):
             DjangoFilterBackend()
             .filter_queryset(request, queryset, self)
             .select_related("obligation__party")
-            .prefetch_related("sources")
+            .prefetch_related("sources", "reasons", cited_incidents(request.user))
             .order_by("recorded_at", "pk")
         )
 
         def rows():
-            # Internal notes are never exported: exports feed partners' dashboards.
+            # Internal notes are never exported: exports feed partners' dashboards; a
+            # partner's export cites published incidents only (cited_incidents).
             for update in updates.iterator(chunk_size=CHUNK):
                 sources = list(update.sources.all())
                 row = [
@@ -269,6 +273,8 @@ class StatusUpdateCSVView(ExportView):
                     "; ".join(f"{s.publisher} ({s.published_on})" for s in sources),
                     " ".join(s.url for s in sources if s.url),
                     update.recorded_at,
+                    "; ".join(r.code for r in update.reasons.all()),
+                    "; ".join(str(i.pk) for i in update.incidents.all()),
                 ]
                 yield [csv_text(v) if isinstance(v, str) else v for v in row]
 

@@ -22,10 +22,12 @@ from ..models import (
     AgreementRelation,
     Commitment,
     Deadline,
+    NonFulfilmentReason,
     Obligation,
     StatusUpdate,
     StatusUpdateSource,
 )
+from ..selectors import MAX_ID
 
 
 class PartyCodeField(serializers.SlugRelatedField):
@@ -456,14 +458,27 @@ class CommitmentUpdateSerializer(StrictSerializer):
         return attrs
 
 
+class ReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NonFulfilmentReason
+        fields = ["code", "label"]
+
+
 class StatusUpdateSerializer(serializers.ModelSerializer):
-    """What partners see of an assessment."""
+    """What partners see of an assessment: of the incidents it cites, the published ones."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:statusupdate-detail")
     commitment = serializers.IntegerField(source="obligation.commitment_id")
     party = serializers.CharField(source="obligation.party.code")
     effective_date = serializers.DateField(source="effective_on")
     sources = SourceSerializer(many=True, read_only=True)
+    reasons = ReasonSerializer(many=True, read_only=True, help_text="Reasons for non-fulfilment given.")
+    incidents = serializers.SerializerMethodField(help_text="Ids of the incidents cited as evidence.")
+
+    # Filtered here, not by the queryset's prefetch alone: whoever builds this serializer,
+    # a partner never gets an unpublished incident's id.
+    def get_incidents(self, obj) -> list[int]:
+        return sorted(i.pk for i in obj.incidents.all() if i.published)
 
     class Meta:
         model = StatusUpdate
@@ -477,14 +492,20 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "summary",
             "sources",
             "confidence",
+            "reasons",
+            "incidents",
             "recorded_at",
         ]
 
 
 class AnalystStatusUpdateSerializer(StatusUpdateSerializer):
-    """Analysts also see the internal note and who recorded the update."""
+    """Analysts also see the internal note, who recorded the update and every incident
+    cited, published or not."""
 
     analyst = serializers.CharField(source="recorded_by.username")
+
+    def get_incidents(self, obj) -> list[int]:
+        return sorted(i.pk for i in obj.incidents.all())
 
     class Meta(StatusUpdateSerializer.Meta):
         fields = [*StatusUpdateSerializer.Meta.fields, "internal_note", "analyst"]
@@ -498,6 +519,18 @@ class StatusUpdateCreateSerializer(StrictSerializer):
     sources = SourceSerializer(many=True, allow_empty=False)
     confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.MEDIUM)
     internal_note = model_field(StatusUpdate, "internal_note", default="")
+    reasons = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        default=list,
+        max_length=20,
+        help_text="Codes of reasons for non-fulfilment (not fulfilled, partially fulfilled, violated, disputed).",
+    )
+    incidents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        default=list,
+        max_length=100,
+        help_text="Ids of incidents linked to this commitment for the party, cited as evidence.",
+    )
 
 
 class ObligationCreateSerializer(StrictSerializer):

@@ -18,7 +18,7 @@ from parties.validators import ANY_CODE
 from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
 from tracker.api.idempotency import IdempotentPostMixin
 
-from .. import services
+from .. import selectors, services
 from ..models import Agreement, Commitment, StatusUpdate
 from .as_of_data import commitments_as_of
 from .filters import CommitmentAsOfFilter, StatusUpdateFilter, commitment_filterset
@@ -382,6 +382,9 @@ class CommitmentViewSet(WritableViewSet):
         write.is_valid(raise_exception=True)
         data = write.validated_data
         with service_errors():
+            reasons, incidents = selectors.evidence_from_input(
+                reason_codes=data["reasons"], incident_ids=data["incidents"]
+            )
             updates = services.status_update_record(
                 commitment=commitment,
                 party=data["party"],
@@ -391,6 +394,8 @@ class CommitmentViewSet(WritableViewSet):
                 sources=[services.SourceInput(**s) for s in data["sources"]],
                 confidence=data["confidence"],
                 internal_note=data["internal_note"],
+                reasons=reasons,
+                incidents=incidents,
                 user=request.user,
             )
         context = self.get_serializer_context()
@@ -423,7 +428,9 @@ class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = CursorByRecorded
 
     def get_queryset(self):
-        queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related("sources")
+        queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related(
+            "sources", "reasons", selectors.cited_incidents(self.request.user)
+        )
         return published_only(queryset, self.request, "obligation__commitment__agreement__")
 
     def get_serializer_class(self):
