@@ -229,13 +229,14 @@ class CommitmentAdmin(HistoryAdmin):
         add_url = reverse("admin:commitments_statusupdate_add")
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
                     u.effective_on,
                     u.obligation.party.code,
                     u.get_status_display(),
                     u.summary,
+                    "; ".join([r.label for r in u.reasons.all()] + [f"incident {i.pk}" for i in u.incidents.all()]),
                     u.get_confidence_display(),
                     "; ".join(str(s) for s in u.sources.all()),
                     u.internal_note,
@@ -246,9 +247,10 @@ class CommitmentAdmin(HistoryAdmin):
         )
         return format_html(
             "<table><thead><tr><th>effective</th><th>party</th><th>status</th><th>summary</th>"
-            "<th>confidence</th><th>sources</th><th>internal note</th><th>recorded</th></tr></thead>"
+            "<th>reasons, evidence</th><th>confidence</th><th>sources</th><th>internal note</th><th>recorded</th>"
+            "</tr></thead>"
             '<tbody>{}</tbody></table><p><a class="addlink" href="{}">Record a status update</a></p>',
-            rows or mark_safe('<tr><td colspan="8">No update recorded yet.</td></tr>'),
+            rows or mark_safe('<tr><td colspan="9">No update recorded yet.</td></tr>'),
             add_url,
         )
 
@@ -363,7 +365,7 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     ]
     search_fields = ["summary", "obligation__commitment__title", "obligation__party__code"]
     list_select_related = ["obligation__commitment", "obligation__party", "recorded_by"]
-    autocomplete_fields = ["obligation"]
+    autocomplete_fields = ["obligation", "incidents"]
     inlines = [StatusUpdateSourceInline]
     date_hierarchy = "effective_on"
 
@@ -399,6 +401,8 @@ class StatusUpdateAdmin(admin.ModelAdmin):
             sources=sources,
             confidence=data["confidence"],
             internal_note=data["internal_note"],
+            reasons=list(data.get("reasons") or []),
+            incidents=list(data.get("incidents") or []),
             user=request.user,
         )
         form.instance.pk, form.instance.recorded_at = update.pk, update.recorded_at
@@ -407,3 +411,7 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         # The admin's change message lists what each formset saved; here the service saved it.
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = list(update.sources.all()), [], []
+
+
+# The evidence side (issue 14) registers its own admins.
+from . import evidence_admin  # noqa: E402, F401

@@ -115,7 +115,35 @@ class CommitmentForm(ChangeReasonForm):
 class StatusUpdateForm(forms.ModelForm):
     class Meta:
         model = StatusUpdate
-        fields = ["obligation", "status", "effective_on", "summary", "confidence", "internal_note"]
+        fields = [
+            "obligation",
+            "status",
+            "effective_on",
+            "summary",
+            "confidence",
+            "reasons",
+            "incidents",
+            "internal_note",
+        ]
+        widgets = {"reasons": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "reasons": "Only with a status of not fulfilled, partially fulfilled, violated or disputed.",
+            "incidents": "Incidents linked to this obligation, not retracted.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        obligation, status = cleaned.get("obligation"), cleaned.get("status")
+        if obligation is not None and status:
+            errors = services.evidence_errors(
+                status=status,
+                obligations=[obligation],
+                reasons=list(cleaned.get("reasons") or []),
+                incidents=list(cleaned.get("incidents") or []),
+            )
+            if errors:
+                add_service_errors(self, ValidationError(errors))
+        return cleaned
 
 
 class SourceFormSet(forms.BaseInlineFormSet):
