@@ -497,3 +497,266 @@ def test_staff_without_a_role_see_nothing(client, make_commitment):
     client.force_login(UserFactory(username="visitor", is_staff=True))
     assert client.get(COMMITMENTS).status_code == 403
     assert client.get(f"{COMMITMENTS}add/").status_code == 403
+
+
+# The evidence side (issue 14): incidents, links, the importer's lists, the reasons
+
+INCIDENTS = "/admin/commitments/incident/"
+LINKS = "/admin/commitments/incidentlink/"
+MAPPINGS = "/admin/commitments/actormapping/"
+RULES = "/admin/commitments/linkrule/"
+REASONS = "/admin/commitments/nonfulfilmentreason/"
+IMPORTS = "/admin/commitments/acledimport/"
+
+
+@pytest.fixture
+def evidence_rows(make_commitment, analyst, azerbaijan):
+    """One of each: an incident linked to AZE's obligation, a proposal, a mapping, an
+    import (rules and reasons come from the migration)."""
+    from commitments import incidents
+    from commitments.choices import LinkState
+    from commitments.models import AcledImport, ActorMapping, IncidentLink, LinkRule, NonFulfilmentReason
+    from commitments.services import SourceInput
+
+    commitment = make_commitment(nature=Nature.ONGOING, deadline=None, category=Category.CIVILIAN_PROTECTION)
+    incident = incidents.incident_create(
+        fields={"occurred_on": date(2020, 11, 2), "location": "Ganja", "event_type": "battles"},
+        parties=[(azerbaijan, "alleged")],
+        sources=[SourceInput(publisher="OSCE", published_on=date(2020, 11, 3))],
+        user=analyst,
+    )
+    obligations = list(commitment.obligations.order_by("party__code"))
+    incidents.incident_link(incident=incident, obligations=[obligations[1]], user=analyst)
+    proposal = IncidentLink.objects.create(
+        incident=incident, obligation=obligations[0], state=LinkState.PROPOSED, rule=LinkRule.objects.first()
+    )
+    mapping = ActorMapping.objects.create(actor_name="Military Forces of Azerbaijan (1993-)", party=azerbaijan)
+    run = AcledImport.objects.create(
+        file_name="acled.csv",
+        sha256="0" * 64,
+        started_at=datetime(2020, 11, 5, tzinfo=UTC),
+        state=AcledImport.State.DONE,
+        unmapped_actors={"Unidentified Armed Group": 3},
+    )
+    return {
+        "incident": incident,
+        "incidentlink": proposal,
+        "actormapping": mapping,
+        "linkrule": LinkRule.objects.first(),
+        "nonfulfilmentreason": NonFulfilmentReason.objects.get(code="refusal"),
+        "acledimport": run,
+    }
+
+
+# model: (add page allowed for analysts, change page editable)
+EVIDENCE_ADMINS = {
+    "incident": True,
+    "incidentlink": False,
+    "actormapping": True,
+    "linkrule": True,
+    "nonfulfilmentreason": True,
+    "acledimport": False,
+}
+
+
+@pytest.mark.parametrize("model", list(EVIDENCE_ADMINS))
+def test_each_evidence_admin_page_loads_for_an_analyst_and_deletes_nothing(client, analyst, evidence_rows, model):
+    client.force_login(analyst)
+    base, obj = f"/admin/commitments/{model}/", evidence_rows[model]
+    assert obj.pk in listed(client.get(base))
+    assert client.get(f"{base}add/").status_code == (200 if EVIDENCE_ADMINS[model] else 403)
+    change = client.get(f"{base}{obj.pk}/change/")
+    assert change.status_code == 200  # viewable, read-only where append-only
+    assert change.context["has_change_permission"] is EVIDENCE_ADMINS[model]
+    assert client.get(f"{base}{obj.pk}/history/").status_code == 200 or model == "acledimport"
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("model", list(EVIDENCE_ADMINS))
+def test_a_partner_gets_no_evidence_admin_page(client, partner, evidence_rows, model):
+    base, obj = f"/admin/commitments/{model}/", evidence_rows[model]
+    client.force_login(partner)
+    assert client.get(base).status_code == 302  # not staff: the admin's login page
+    partner.is_staff = True
+    partner.save(update_fields=["is_staff"])
+    for url in (base, f"{base}add/", f"{base}{obj.pk}/change/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_an_incident_added_in_the_admin_goes_through_the_service(client, analyst, azerbaijan):
+    client.force_login(analyst)
+    page = client.get(f"{INCIDENTS}add/")
+    assert "verification" not in page.context["adminform"].form.fields  # starts as reported
+    parties, sources = (i.formset.prefix for i in page.context["inline_admin_formsets"])
+    data = form_data(
+        page,
+        occurred_on="2020-11-02",
+        timezone="Asia/Baku",
+        location="Gəncə",
+        country="Azerbaijan",
+        event_type="explosions_remote_violence",
+        sub_event_type="shelling_artillery_missile_attack",
+        confidence="medium",
+        other_figures='{"displaced": 120}',
+        **{
+            f"{parties}-TOTAL_FORMS": 1,
+            f"{parties}-0-party": azerbaijan.pk,
+            f"{parties}-0-role": "alleged",
+            f"{sources}-0-publisher": "OSCE SMM",
+            f"{sources}-0-published_on": "2020-11-03",
+        },
+    )
+    response = client.post(f"{INCIDENTS}add/", data)
+    assert response.status_code == 302, form_errors(response)
+    from commitments.models import Incident
+
+    incident = Incident.objects.get()
+    assert (incident.location, incident.verification, incident.created_by) == ("Gəncə", "reported", analyst)
+    assert incident.other_figures == {"displaced": 120}
+    assert [(p.party, p.role) for p in incident.party_roles.all()] == [(azerbaijan, "alleged")]
+    assert [s.publisher for s in incident.sources.all()] == ["OSCE SMM"]
+    assert incident.history.get().history_change_reason == "Recorded"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("location", "Ganja\x1b[31m"),
+        ("location", "x" * 201),
+        ("occurred_on", "9999-12-31"),
+        ("occurred_on", "0001-01-01"),
+        ("latitude", "999"),
+        ("other_figures", '{"displaced": {"nested": [1, 2]}}'),
+        ("other_figures", "[1, 2, 3]"),
+        ("fatalities", "99999999999999999999"),
+        ("sub_event_type", "peaceful_protest"),  # not a sub-type of battles
+        ("timezone", "Mars/Olympus"),
+    ],
+)
+def test_hostile_values_in_the_incident_form_are_refused_at_their_field(client, analyst, evidence_rows, field, value):
+    incident = evidence_rows["incident"]
+    client.force_login(analyst)
+    page = client.get(f"{INCIDENTS}{incident.pk}/change/")
+    response = client.post(f"{INCIDENTS}{incident.pk}/change/", form_data(page, **{field: value}))
+    assert field in form_errors(response)
+    incident.refresh_from_db()
+    assert (incident.location, incident.occurred_on) == ("Ganja", date(2020, 11, 2))
+    assert incident.history.count() == 1
+
+
+def test_a_verification_change_in_the_admin_needs_a_reason_and_is_kept(client, analyst, evidence_rows):
+    incident = evidence_rows["incident"]
+    client.force_login(analyst)
+    page = client.get(f"{INCIDENTS}{incident.pk}/change/")
+    response = client.post(f"{INCIDENTS}{incident.pk}/change/", form_data(page, verification="verified"))
+    assert form_errors(response)["change_reason"] == ["Say why: the reason is kept in the incident's history."]
+    incident.refresh_from_db()
+    assert incident.verification == "reported"
+    data = form_data(page, verification="verified", change_reason="Confirmed by two field monitors")
+    response = client.post(f"{INCIDENTS}{incident.pk}/change/", data)
+    assert response.status_code == 302, form_errors(response)
+    incident.refresh_from_db()
+    assert incident.verification == "verified"
+    latest = incident.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        analyst,
+        "Reported → Verified: Confirmed by two field monitors",
+    )
+
+
+def test_the_incident_list_filters_and_searches(client, analyst, evidence_rows):
+    incident = evidence_rows["incident"]
+    client.force_login(analyst)
+    assert listed(client.get(INCIDENTS, {"verification__exact": "reported"})) == [incident.pk]
+    assert listed(client.get(INCIDENTS, {"verification__exact": "verified"})) == []
+    assert listed(client.get(INCIDENTS, {"published__exact": "0"})) == [incident.pk]
+    assert listed(client.get(INCIDENTS, {"event_type__exact": "battles"})) == [incident.pk]
+    assert listed(client.get(INCIDENTS, {"linked": "yes"})) == [incident.pk]
+    assert listed(client.get(INCIDENTS, {"q": "ganja"})) == [incident.pk]
+    assert listed(client.get(INCIDENTS, {"q": "=cmd|' /C calc'!A0"})) == []
+
+
+def test_links_change_state_only_through_the_services(client, analyst, evidence_rows):
+    proposal = evidence_rows["incidentlink"]
+    client.force_login(analyst)
+    assert listed(client.get(LINKS, {"state__exact": "proposed"})) == [proposal.pk]
+    response = client.post(f"{LINKS}{proposal.pk}/change/", {"state": "linked"})
+    assert response.status_code == 403
+    response = client.post(LINKS, {"action": "reject", "_selected_action": [proposal.pk]})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.decided_by) == ("rejected", analyst)
+    assert proposal.history.first().history_change_reason == "Rejected"
+    # A rejected proposal cannot be removed: refused with the service's reason, unchanged.
+    response = client.post(LINKS, {"action": "remove", "_selected_action": [proposal.pk]}, follow=True)
+    assert "A rejected link cannot become removed." in response.text
+    proposal.refresh_from_db()
+    assert proposal.state == "rejected"
+
+
+def test_actor_mappings_are_unique_whatever_the_case_and_refuse_control_characters(client, analyst, evidence_rows):
+    client.force_login(analyst)
+    page = client.get(f"{MAPPINGS}add/")
+    response = client.post(
+        f"{MAPPINGS}add/", form_data(page, actor_name="MILITARY FORCES OF AZERBAIJAN (1993-)", note="")
+    )
+    assert form_errors(response)  # the unique constraint, case-insensitive
+    response = client.post(f"{MAPPINGS}add/", form_data(page, actor_name="Civilians\u202e (Azerbaijan)"))
+    assert "actor_name" in form_errors(response)
+    response = client.post(f"{MAPPINGS}add/", form_data(page, actor_name="Civilians (Azerbaijan)"))
+    assert response.status_code == 302, form_errors(response)
+    assert listed(client.get(MAPPINGS, {"q": "civilians"})) != []
+
+
+def test_reasons_are_added_and_deactivated_but_their_code_is_fixed(client, analyst, evidence_rows):
+    from commitments.models import NonFulfilmentReason
+
+    client.force_login(analyst)
+    page = client.get(f"{REASONS}add/")
+    response = client.post(f"{REASONS}add/", form_data(page, code="not a slug", label="Bad", position=5))
+    assert "code" in form_errors(response)
+    response = client.post(f"{REASONS}add/", form_data(page, code="ceasefire-breach", label="Ceasefire breach"))
+    assert response.status_code == 302, form_errors(response)
+    refusal = evidence_rows["nonfulfilmentreason"]
+    page = client.get(f"{REASONS}{refusal.pk}/change/")
+    assert "code" not in page.context["adminform"].form.fields
+    data = form_data(page, active=None, code="renamed", change_reason="Merged into another reason")
+    response = client.post(f"{REASONS}{refusal.pk}/change/", data)
+    assert response.status_code == 302, form_errors(response)
+    refusal.refresh_from_db()
+    assert (refusal.code, refusal.active) == ("refusal", False)
+    assert NonFulfilmentReason.objects.filter(code="ceasefire-breach").exists()
+
+
+def test_link_rules_refuse_a_sub_type_of_another_type_and_a_huge_window(client, analyst, evidence_rows):
+    client.force_login(analyst)
+    page = client.get(f"{RULES}add/")
+    base = {"name": "Attacks", "event_type": "battles", "category": "ceasefire", "active": "on"}
+    response = client.post(f"{RULES}add/", form_data(page, **base, sub_event_type="peaceful_protest"))
+    assert "sub_event_type" in form_errors(response)
+    response = client.post(f"{RULES}add/", form_data(page, **base, window_days="99999999999"))
+    assert "window_days" in form_errors(response)
+    response = client.post(f"{RULES}add/", form_data(page, **base, window_days="30"))
+    assert response.status_code == 302, form_errors(response)
+
+
+def test_the_admin_status_form_gives_reasons_and_cites_a_linked_incident(
+    client, status_form, evidence_rows, azerbaijan, armenia
+):
+    incident = evidence_rows["incident"]
+    commitment = incident.links.get(state="linked").obligation.commitment
+    refusal = evidence_rows["nonfulfilmentreason"]
+    aze = commitment.obligations.get(party=azerbaijan)
+    # For ARM the incident is only proposed: refused at the field, nothing written.
+    arm = commitment.obligations.get(party=armenia)
+    data = new_status_update(status_form, arm, status=Status.VIOLATED, reasons=[refusal.pk], incidents=[incident.pk])
+    assert "incidents" in form_errors(client.post(f"{STATUS_UPDATES}add/", data))
+    data = new_status_update(status_form, aze, status=Status.FULFILLED, reasons=[refusal.pk])
+    assert "reasons" in form_errors(client.post(f"{STATUS_UPDATES}add/", data))
+    assert not StatusUpdate.objects.exists()
+    data = new_status_update(status_form, aze, status=Status.VIOLATED, reasons=[refusal.pk], incidents=[incident.pk])
+    response = client.post(f"{STATUS_UPDATES}add/", data)
+    assert response.status_code == 302, form_errors(response)
+    update = StatusUpdate.objects.get()
+    assert (list(update.reasons.all()), list(update.incidents.all())) == ([refusal], [incident])
