@@ -33,7 +33,7 @@ def record_form(page: Page):
 
 
 def fill_record_form(form, effective_on: date, url: str | None = SOURCE_URL) -> None:
-    form.get_by_label("Party").select_option("AZE")
+    form.get_by_role("combobox", name="Party").select_option("AZE")
     form.get_by_label("New status").select_option(label="Fulfilled")
     form.get_by_label("Effective date").fill(effective_on.isoformat())
     form.get_by_label("Public summary").fill(SUMMARY)
@@ -144,7 +144,7 @@ def test_an_invalid_form_shows_the_error_at_the_field_and_keeps_the_input(page: 
 
     # What was typed is kept, so fixing the date is enough.
     expect(effective).to_have_value(future.isoformat())
-    expect(form.get_by_label("Party")).to_have_value("AZE")
+    expect(form.get_by_role("combobox", name="Party")).to_have_value("AZE")
     expect(form.get_by_label("New status")).to_have_value("fulfilled")
     expect(form.get_by_label("Public summary")).to_have_value(SUMMARY)
     expect(form.get_by_label("Confidence")).to_have_value("high")

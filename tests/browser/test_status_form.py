@@ -55,7 +55,7 @@ def test_a_status_for_one_party_then_for_all_after_confirming(page: Page, lists,
     log_in(page, analyst.username)
     page.goto(f"/commitments/{lists.pk}/")
     form = page.get_by_role("form", name="Record a status update")
-    party, status = form.get_by_label("Party"), form.get_by_label("New status")
+    party, status = form.get_by_role("combobox", name="Party"), form.get_by_label("New status")
     # Nothing chosen in advance: a careless submit records nothing.
     expect(party).to_have_value("")
     expect(status).to_have_value("")
@@ -74,14 +74,14 @@ def test_a_status_for_one_party_then_for_all_after_confirming(page: Page, lists,
 
     # All parties without the confirmation: refused at the confirmation box, input kept.
     form = page.get_by_role("form", name="Record a status update")
-    choose_by_keyboard(page, form.get_by_label("Party"), "all")
+    choose_by_keyboard(page, form.get_by_role("combobox", name="Party"), "all")
     fill_by_keyboard(page, form, "in_progress", "Both sides are compiling their lists.")
     form.get_by_role("button", name="Record").press("Enter")
     confirm = form.get_by_label(CONFIRM)
     expect(confirm).to_have_attribute("aria-invalid", "true")
     error = form.locator("ul.errorlist").filter(has_text="Tick this to record the status for every bound party")
     expect(error).to_be_visible()
-    expect(form.get_by_label("Party")).to_have_value("all")
+    expect(form.get_by_role("combobox", name="Party")).to_have_value("all")
     expect(form.get_by_label("Public summary")).to_have_value("Both sides are compiling their lists.")
     assert parties_recorded("Both sides are compiling their lists.") == []
     screenshot(page, f"commitment-all-parties-refused-{width}")
