@@ -319,6 +319,13 @@ class NonFulfilmentReasonAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj is not None else []
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a reason would take it off the past updates that gave it: make it
+        # inactive instead. Even an admin deletes only one never used.
+        if obj is not None and obj.status_updates.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_fields(self, request, obj=None):
         return ["code", "label", "description", "position", "active", "change_reason"]
 

@@ -760,3 +760,15 @@ def test_the_admin_status_form_gives_reasons_and_cites_a_linked_incident(
     assert response.status_code == 302, form_errors(response)
     update = StatusUpdate.objects.get()
     assert (list(update.reasons.all()), list(update.incidents.all())) == ([refusal], [incident])
+
+
+def test_even_an_admin_deletes_only_a_reason_never_given(client, evidence_rows, make_commitment, record):
+    from commitments.models import NonFulfilmentReason
+
+    refusal, unused = evidence_rows["nonfulfilmentreason"], NonFulfilmentReason.objects.get(code="no-information")
+    record(make_commitment(nature=Nature.ONGOING, deadline=None), status=Status.VIOLATED, reasons=[refusal])
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.post(f"{REASONS}{refusal.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{REASONS}{unused.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert NonFulfilmentReason.objects.filter(pk=refusal.pk).exists()
+    assert not NonFulfilmentReason.objects.filter(pk=unused.pk).exists()

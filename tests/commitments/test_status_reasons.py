@@ -288,3 +288,30 @@ def test_the_csv_gives_reason_codes_and_readable_incident_ids(analyst, partner, 
     assert progress[-2:] == ["", ""]
     _, violated, _ = csv_rows(token_client(partner, read_only=True))
     assert violated[-2:] == ["third-party-obstruction; refusal", str(published.pk)]
+
+
+# Emails
+
+
+def test_a_status_email_gives_the_reasons_and_no_internal_note_or_incident(
+    client, smtp_server, analyst, civilians, linked, azerbaijan, record
+):
+    from tests.tracker.test_email import subscribe_and_confirm
+    from tracker import notifications
+
+    subscribe_and_confirm(client, smtp_server, email="desk@partner.example", party=azerbaijan)
+    record(
+        civilians,
+        party=azerbaijan,
+        status=Status.VIOLATED,
+        summary="Residential areas of Ganja shelled.",
+        internal_note="SECRET-NOTE: a personal contact.",
+        reasons=[reason("refusal")],
+        incidents=[linked],
+    )
+    notifications.outbox_send()
+    (mail,) = smtp_server.handler.to("desk@partner.example")
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Residential areas of Ganja shelled.\nReasons: Refusal" in text
+    assert "Reasons: Refusal" in mail.get_body(("html",)).get_content()
+    assert "SECRET-NOTE" not in mail.as_string() and "Ganja, 02 Nov 2020" not in mail.as_string()
