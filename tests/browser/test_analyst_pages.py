@@ -152,7 +152,8 @@ def test_an_invalid_form_shows_the_error_at_the_field_and_keeps_the_input(page: 
     expect(form.get_by_label("Source: URL")).to_have_value(SOURCE_URL)
     expect(form.get_by_label("Source: publication date")).to_have_value("2020-11-06")
     expect(form.get_by_label("Internal note (analysts only)")).to_have_value(NOTE)
-    for label in ("Party", "New status", "Public summary", "Source: publisher", "Source: URL"):
+    expect(form.get_by_role("combobox", name="Party")).not_to_have_attribute("aria-invalid", "true")
+    for label in ("New status", "Public summary", "Source: publisher", "Source: URL"):
         expect(form.get_by_label(label)).not_to_have_attribute("aria-invalid", "true")
     expect(obligation_status(page, "AZE")).to_have_text("Not started")
     assert not StatusUpdate.objects.filter(obligation__commitment=lists).exists()
