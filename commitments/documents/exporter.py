@@ -83,7 +83,7 @@ def export_agreement(agreement: Agreement, *, include_internal: bool) -> dict:
     for update in (
         StatusUpdate.objects.filter(obligation__commitment__agreement=agreement)
         .select_related("obligation__party")
-        .prefetch_related("sources")
+        .prefetch_related("sources", "reasons")
         .order_by("effective_on", "recorded_at", "id")
     ):
         updates.setdefault(update.obligation.commitment_id, []).append(update)
@@ -159,4 +159,7 @@ def _status_update(update: StatusUpdate, include_internal: bool) -> dict:
     }
     if include_internal and update.internal_note:
         data["internal_note"] = update.internal_note
+    reasons = [r.code for r in update.reasons.all()]
+    if reasons:
+        data["reasons"] = reasons
     return data

@@ -14,7 +14,7 @@ from parties.models import Party
 from parties.services import party_create
 from parties.validators import normalise_party_code
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..choices import Confidence
 from ..models import Agreement
 from .preview import document_preview, stored_preview
@@ -291,6 +291,7 @@ class _Import:
                 if effective_on is None or any(s.published_on is None for s in sources):
                     continue
                 try:
+                    reasons, _ = selectors.evidence_from_input(reason_codes=update.get("reasons", []), incident_ids=[])
                     services.status_update_record(
                         commitment=commitment,
                         party=party,
@@ -300,6 +301,7 @@ class _Import:
                         sources=sources,
                         confidence=update.get("confidence", Confidence.MEDIUM),
                         internal_note=update.get("internal_note", ""),
+                        reasons=reasons,
                         user=self.user,
                     )
                 except ValidationError as exc:

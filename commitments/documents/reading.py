@@ -11,7 +11,7 @@ from datetime import date
 from jsonschema import Draft202012Validator
 
 from .problems import Problem, path_name
-from .schema import AGREEMENT_SCHEMA, MAX_BYTES, MAX_DEPTH
+from .schema import AGREEMENT_SCHEMA, MAX_BYTES, MAX_DEPTH, REASON_CODE_PATTERN
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _validator = Draft202012Validator(AGREEMENT_SCHEMA)
@@ -151,6 +151,8 @@ def _message(error) -> str:
     if kind == "pattern":
         if value.startswith("^[0-9]{4}"):
             return f"'{_short(error.instance)}' is not a date: give YYYY-MM-DD."
+        if value == REASON_CODE_PATTERN:
+            return f"'{_short(error.instance)}' is not a reason code: 1-50 letters, digits, hyphens or underscores."
         return f"'{_short(error.instance)}' is not a party code: 2-40 letters, digits or hyphens."
     if kind in ("minimum", "maximum"):
         return f"Give a number from 1 to {error.schema.get('maximum', '')} (this is {_short(error.instance)})."

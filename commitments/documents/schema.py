@@ -25,10 +25,12 @@ MAX_PARTIES = 500
 MAX_SOURCES = 50
 MAX_RELATIONS = 50
 MAX_STATUS_UPDATES = 200  # per commitment
+MAX_REASONS = 20  # per status update, as the API
 MAX_REVISIONS = 100  # per commitment
 MAX_DEPTH = 20  # nesting, as the API's JSON parser (tracker/api/parsers.py)
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+REASON_CODE_PATTERN = "^[-a-zA-Z0-9_]{1,50}$"
 
 
 def _text(model, name: str, **extra) -> dict:
@@ -118,6 +120,15 @@ STATUS_UPDATE = {
         "confidence": _choice(Confidence),
         "internal_note": _text(StatusUpdate, "internal_note", description="Analysts only; exported for them only."),
         "sources": {"type": "array", "minItems": 1, "maxItems": MAX_SOURCES, "items": SOURCE},
+        "reasons": {
+            "type": "array",
+            "maxItems": MAX_REASONS,
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": REASON_CODE_PATTERN},
+            "description": "Codes of reasons for non-fulfilment (refusal, lack-of-capacity...), with a status of "
+            "not fulfilled, partially fulfilled, violated or disputed. Incidents are cited on the tracker, once "
+            "linked.",
+        },
     },
 }
 

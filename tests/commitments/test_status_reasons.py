@@ -315,3 +315,53 @@ def test_a_status_email_gives_the_reasons_and_no_internal_note_or_incident(
     assert "Residential areas of Ganja shelled.\nReasons: Refusal" in text
     assert "Reasons: Refusal" in mail.get_body(("html",)).get_content()
     assert "SECRET-NOTE" not in mail.as_string() and "Ganja, 02 Nov 2020" not in mail.as_string()
+
+
+# The agreement document (import and export)
+
+
+def _document_with(update: dict) -> str:
+    import json
+
+    from tests.commitments.documents_helpers import document
+
+    doc = document()
+    doc["commitments"][0]["status_updates"] = [
+        {
+            "party": "AZE",
+            "effective_date": "2021-03-09",
+            "summary": "No list handed over.",
+            "sources": [{"publisher": "ICRC", "published_on": "2021-03-09"}],
+            **update,
+        }
+    ]
+    return json.dumps(doc)
+
+
+def test_an_agreement_document_gives_reasons_and_exports_them(analyst):
+    from commitments.documents import export_agreement, import_agreement
+
+    result = import_agreement(_document_with({"status": "not_fulfilled", "reasons": ["refusal"]}), user=analyst)
+    assert result.ok, result.problems
+    (update,) = StatusUpdate.objects.all()
+    assert [r.code for r in update.reasons.all()] == ["refusal"]
+    exported = export_agreement(update.obligation.commitment.agreement, include_internal=True)
+    assert exported["commitments"][0]["status_updates"][0]["reasons"] == ["refusal"]
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ({"status": "fulfilled", "reasons": ["refusal"]}, "gives reasons or cites incidents"),
+        ({"status": "violated", "reasons": ["no-such-reason"]}, "Unknown reason"),
+        ({"status": "violated", "reasons": ["=cmd"]}, "is not a reason code"),
+    ],
+)
+def test_a_document_with_bad_reasons_is_refused_at_the_field(analyst, update, message):
+    from commitments.documents import import_agreement
+
+    result = import_agreement(_document_with(update), user=analyst)
+    assert not result.ok
+    problems = [p for p in result.problems if "reasons" in p.field]
+    assert problems and message in problems[0].message, result.problems
+    assert not StatusUpdate.objects.exists()
