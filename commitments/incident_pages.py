@@ -132,7 +132,8 @@ def incident_page(request, incident: Incident, *, bound: dict | None = None, sta
             link.decide_form = DecideForm()  # each row's buttons carry a token of their own
         context.update(
             verify_form=bound.get("verify") or VerifyForm(),
-            publish_form=bound.get("publish") or PublishIncidentForm(initial={"published": not incident.published}),
+            publish_form=bound.get("publish")
+            or PublishIncidentForm(initial={"published": "false" if incident.published else "true"}),
             choose_form=choose,
             link_form=bound.get("link") or (LinkForm(user=request.user, commitment=commitment) if commitment else None),
             decide_error=bound.get("decide"),

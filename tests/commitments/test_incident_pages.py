@@ -488,9 +488,16 @@ def test_verify_publish_link_and_decide(client, analyst, book, civilians):
     assert martuni.verification == Verification.VERIFIED
     assert martuni.history.filter(history_change_reason__endswith="Imagery").count() == 1
 
-    assert client.post(url + "publish/", {"form_token": new_form_token(), "published": "false"}).status_code == 302
+    # The Publish / Withdraw button as the page renders it.
+    button = {f.name: f.value() for f in client.get(url).context["publish_form"].hidden_fields()}
+    assert client.post(url + "publish/", button).status_code == 302
     martuni.refresh_from_db()
     assert not martuni.published
+    assert "Withdrawn from partners" in client.get(url).text
+    button = {f.name: f.value() for f in client.get(url).context["publish_form"].hidden_fields()}
+    assert client.post(url + "publish/", button).status_code == 302
+    martuni.refresh_from_db()
+    assert martuni.published
 
     # Choose the commitment, then tick its parties' obligations.
     page = client.get(url, {"link_commitment": civilians.pk})
@@ -509,6 +516,22 @@ def test_verify_publish_link_and_decide(client, analyst, book, civilians):
         {"form_token": new_form_token(), "commitment": "999999", "obligations": [elsewhere.obligation_id]},
     )
     assert other.status_code == 400
+    para2 = services.commitment_create(
+        agreement=civilians.agreement,
+        reference="para 2",
+        title="Implement the ceasefire",
+        text="Implement the ceasefire agreed in Moscow.",
+        category=Category.CEASEFIRE,
+        nature=Nature.ONGOING,
+        parties=[arm.party],
+        user=analyst,
+    )
+    mixed = client.post(
+        url + "link/",
+        {"form_token": new_form_token(), "commitment": civilians.pk, "obligations": [para2.obligations.get().pk]},
+    )
+    assert mixed.status_code == 400 and "obligations" in mixed.context["link_form"].errors
+    assert not IncidentLink.objects.filter(obligation__commitment=para2).exists()
     nothing = client.post(url + "link/", {"form_token": new_form_token(), "commitment": civilians.pk})
     assert nothing.status_code == 400 and "Tick at least one" in nothing.text
 
