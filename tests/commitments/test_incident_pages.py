@@ -319,8 +319,12 @@ def test_a_partner_sees_no_draft_no_note_no_proposal_no_name_no_reason(client, p
     assert "Two local sources agree" not in page.text  # reasons are the analysts'
     assert "an analyst" in page.text and ">ana<" not in page.text and "by ana" not in page.text
     assert "<form" not in page.text.split("</header>", 1)[1]  # no form but the header's logout
+    incidents.incident_update(
+        incident=book["tartar"], changes={"internal_note": "Witness asked not to be named."}, user=analyst, reason="x"
+    )
     tartar = client.get(f"/incidents/{book['tartar'].pk}/")
     assert "para 1" in tartar.text  # the published link
+    assert "Witness asked" not in tartar.text and "Internal note" not in tartar.text  # nor in its history
 
 
 def test_history_rows_with_reasons(client, analyst, book):
@@ -549,6 +553,14 @@ def test_verify_publish_link_and_decide(client, analyst, book, civilians):
     )
     link.refresh_from_db()
     assert link.state == LinkState.REMOVED
+    again = client.post(f"{url}links/{link.pk}/decide/", {"form_token": new_form_token(), "state": "linked"})
+    assert again.status_code == 302  # "Link again": a removed link is linked anew, with its history
+    link.refresh_from_db()
+    assert link.state == LinkState.LINKED
+    assert (
+        client.post(f"{url}links/{link.pk}/decide/", {"form_token": new_form_token(), "state": "removed"}).status_code
+        == 302
+    )
     other_link = book["tartar"].links.get()
     assert (
         client.post(
@@ -583,3 +595,38 @@ def test_partners_get_a_403_and_anonymous_users_the_login_on_every_post(client, 
     assert book["tartar"].links.get().state == LinkState.LINKED
     if path in ("new/", "{pk}/edit/"):
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("verify/", {"verification": "verified", "reason": "ok\x00"}, "reason"),
+        ("verify/", {"verification": "verified", "reason": "x" * 501}, "reason"),
+        ("verify/", {"verification": "verified", "reason": "two\nlines"}, "reason"),
+        ("verify/", {"verification": "=cmd", "reason": "fine"}, "verification"),
+        ("verify/", {"verification": "", "reason": "fine"}, "verification"),
+        ("publish/", {"published": "maybe"}, "published"),
+        ("link/", {"commitment": "99999999999999999999999", "obligations": ["1"]}, "commitment"),
+        ("link/", {"commitment": "CIVILIANS", "obligations": ["x"]}, "obligations"),
+        ("link/", {"commitment": "CIVILIANS", "obligations": ["ARM"], "note": "bell\x07"}, "note"),
+        ("link/", {"commitment": "CIVILIANS", "obligations": ["ARM"], "note": "x" * 501}, "note"),
+    ],
+)
+def test_hostile_values_in_the_page_forms_are_errors_at_their_field(
+    client, analyst, book, civilians, action, data, field
+):
+    sign_in(client, analyst)
+    incident = book["martuni"]
+    arm = book["obligation"]["ARM"].pk
+    data = {
+        name: (
+            civilians.pk if v == "CIVILIANS" else [arm if o == "ARM" else o for o in v] if isinstance(v, list) else v
+        )
+        for name, v in data.items()
+    }
+    before = (incident.history.count(), IncidentLink.objects.count())
+    response = client.post(f"/incidents/{incident.pk}/{action}", {"form_token": new_form_token(), **data})
+    assert response.status_code == 400
+    form = {"verify/": "verify_form", "publish/": "publish_form", "link/": "link_form"}[action]
+    assert field in response.context[form].errors, response.context[form].errors
+    assert (incident.history.count(), IncidentLink.objects.count()) == before
