@@ -630,3 +630,18 @@ def test_hostile_values_in_the_page_forms_are_errors_at_their_field(
     form = {"verify/": "verify_form", "publish/": "publish_form", "link/": "link_form"}[action]
     assert field in response.context[form].errors, response.context[form].errors
     assert (incident.history.count(), IncidentLink.objects.count()) == before
+
+
+def test_the_incident_page_makes_as_many_queries_however_long_its_links_and_history(
+    client, analyst, book, civilians, make_commitment
+):
+    sign_in(client, analyst)
+    url = f"/incidents/{book['martuni'].pk}/"
+    few = queries(client, url)
+    for n in range(6):
+        commitment = make_commitment(reference=f"para {10 + n}", nature="ongoing", deadline=None)
+        incidents.incident_link(incident=book["martuni"], obligations=list(commitment.obligations.all()), user=analyst)
+        incidents.incident_update(
+            incident=book["martuni"], changes={"civilians_killed": n}, user=analyst, reason=f"Count {n}"
+        )
+    assert queries(client, url) == few
