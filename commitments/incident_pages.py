@@ -55,26 +55,37 @@ def incident_list(request):
     context = {"filter": filterset, "can_write": analyst, "rows": [], "paged": Paged(None)}
     if not filterset.is_valid():  # the errors are shown at their fields
         return render(request, "commitments/incident_list.html", context, status=400)
-    linked = readable_incident_links(request.user, "links__")
-    incidents_ = (
-        filterset.qs.annotate(
-            commitments_linked=Count("links__obligation__commitment", filter=linked, distinct=True),
-            links_proposed=Count("links", filter=Q(links__state=LinkState.PROPOSED), distinct=True),
-        )
-        .order_by("-occurred_on", "-pk")
-        .prefetch_related(
-            Prefetch(
-                "party_roles",
-                queryset=IncidentParty.objects.filter(role=IncidentRole.ALLEGED).select_related("party"),
-                to_attr="alleged",
-            )
+    incidents_ = filterset.qs.order_by("-occurred_on", "-pk").prefetch_related(
+        Prefetch(
+            "party_roles",
+            queryset=IncidentParty.objects.filter(role=IncidentRole.ALLEGED).select_related("party"),
+            to_attr="alleged",
         )
     )
     paged = paginate(request, incidents_, INCIDENTS_PER_PAGE)
     context["paged"] = paged
     if paged.page is not None:
-        context["rows"] = list(paged.page.object_list)
+        context["rows"] = _with_link_counts(request, list(paged.page.object_list))
     return render(request, "commitments/incident_list.html", context, status=paged.status)
+
+
+def _with_link_counts(request, rows: list[Incident]) -> list[Incident]:
+    """Each incident of a page with the commitments it is linked to (those the reader may
+    read) and its proposals waiting: one GROUP BY for the page, not over the whole list."""
+    counts = {
+        row["incident"]: row
+        for row in IncidentLink.objects.filter(incident__in=[i.pk for i in rows])
+        .values("incident")
+        .annotate(
+            commitments=Count("obligation__commitment", filter=readable_incident_links(request.user), distinct=True),
+            proposed=Count("pk", filter=Q(state=LinkState.PROPOSED)),
+        )
+        .order_by()
+    }
+    for incident in rows:
+        incident.commitments_linked = counts.get(incident.pk, {}).get("commitments", 0)
+        incident.links_proposed = counts.get(incident.pk, {}).get("proposed", 0)
+    return rows
 
 
 def _party_select():

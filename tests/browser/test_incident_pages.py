@@ -58,6 +58,11 @@ def test_an_analyst_records_verifies_links_and_finds_an_incident(page: Page, lis
     field(sources, "Publisher").fill("Human Rights Watch")
     field(sources, "URL").fill("https://example.org/hrw-stepanakert")
     field(sources, "Publication date").fill("2020-11-05")
+    screenshot(page, "incident-form-1280")
+    page.set_viewport_size(PHONE)
+    fits(page)
+    screenshot(page, "incident-form-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Record the incident").click()
 
     expect(page.get_by_role("status")).to_have_text("Incident recorded as a draft.")
