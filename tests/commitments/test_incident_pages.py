@@ -275,9 +275,13 @@ def test_the_incident_page_shows_every_field(client, analyst, book, civilians, r
         user=analyst,
         reason="Details from the ombudsman's report",
     )
+    Incident.objects.filter(pk=incident.pk).update(  # as the ACLED import writes them
+        acled_event_id="AZE1234", interaction=17, acled_source="Caucasian Knot", acled_source_scale="National"
+    )
     sign_in(client, analyst)
     text = client.get(f"/incidents/{incident.pk}/").text
     for shown in (
+        "AZE1234 (interaction code 17); sources: Caucasian Knot (National)",
         "1 Nov 2020 14:30 (Asia/Baku)",
         "40.34530° N, 46.93040° E",
         "Shelling/artillery/missile attack",
