@@ -156,21 +156,29 @@ def service_lists(lists: dict) -> dict:
     """The kept rows of the lists as the services take them."""
     return {
         "participants": [(r.cleaned_data["party"], r.cleaned_data["role"]) for r in lists["participants"].kept()],
-        "sources": [
-            services.SourceInput(
-                publisher=r.cleaned_data["publisher"],
-                url=r.cleaned_data["url"],
-                title=r.cleaned_data["title"],
-                published_on=r.cleaned_data["published_on"],
-                language=r.cleaned_data["language"],
-            )
-            for r in lists["sources"].kept()
-        ],
+        "sources": service_sources(lists["sources"]),
         "relations": [(r.cleaned_data["related_agreement"], r.cleaned_data["kind"]) for r in lists["relations"].kept()],
     }
 
 
-CHILD_KEY = re.compile(r"(?P<list>participants|sources|relations)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
+def service_sources(rows: Rows) -> list:
+    """The kept rows of a list of sources (SourceRow) as the services take them; the
+    incident form has the same list."""
+    return [
+        services.SourceInput(
+            publisher=r.cleaned_data["publisher"],
+            url=r.cleaned_data["url"],
+            title=r.cleaned_data["title"],
+            published_on=r.cleaned_data["published_on"],
+            language=r.cleaned_data["language"],
+        )
+        for r in rows.kept()
+    ]
+
+
+# A child row's error key: ``participants[1].party`` (any list of the form: the incident
+# form's are ``parties`` and ``sources``).
+CHILD_KEY = re.compile(r"(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
 
 
 def route_errors(exc: ValidationError, form: forms.Form, lists: dict) -> None:
@@ -179,7 +187,7 @@ def route_errors(exc: ValidationError, form: forms.Form, lists: dict) -> None:
     form's field, the rest (four eyes, a duplicate title and date) on the form."""
     for key, messages in exc.message_dict.items():
         match = CHILD_KEY.fullmatch(key)
-        if match:
+        if match and match["list"] in lists:
             kept = lists[match["list"]].kept()
             index = int(match["index"])
             if index < len(kept):

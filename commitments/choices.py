@@ -116,6 +116,16 @@ class Verification(models.TextChoices):
         return frozenset({cls.REPORTED})
 
 
+# Verification badges (Okabe-Ito, as STATUS_COLOURS); the badge always carries the label too.
+VERIFICATION_COLOURS = {
+    Verification.REPORTED: "#8c8c8c",
+    Verification.CORROBORATED: "#56b4e9",
+    Verification.VERIFIED: "#009e73",
+    Verification.DISPUTED: "#cc79a7",
+    Verification.RETRACTED: "#333333",
+}
+
+
 class IncidentRole(models.TextChoices):
     """A party's place in an incident: alleged responsible, or otherwise involved (the
     other side of a clash, ACLED's actor 2)."""

@@ -15,7 +15,9 @@ from django.db.models import Model
 from tracker import roles
 
 from . import rules
-from .models import Commitment, Deadline, Obligation
+from .choices import LinkState
+from .incidents import EDITABLE as INCIDENT_EDITABLE
+from .models import Commitment, Deadline, Incident, IncidentLink, IncidentParty, Obligation
 
 SHOWN = 50  # entries on the page, newest first
 READ = 500  # history rows read per table: enough to pair each shown entry with its predecessor
@@ -221,3 +223,59 @@ class _Values:
             return rules.format_day(value)
         text = str(value)
         return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1] + "…"
+
+
+# Incidents ---------------------------------------------------------------------------------
+
+INCIDENT_FIELDS = [
+    *(name for name in INCIDENT_EDITABLE if name != "internal_note"),
+    "verification",
+    "published",
+]
+LINK_FIELDS = ["state", "note"]
+
+
+def incident_page_context(incident, role: str) -> dict:
+    """The incident page's history: the same includes as the commitment page's."""
+    changes = incident_changes(incident, names=role in (roles.ANALYST, roles.ADMIN))
+    return {"changes": changes[:SHOWN], "changes_total": len(changes), "changes_more": len(changes) > SHOWN}
+
+
+def incident_changes(incident, *, names: bool = True) -> list[Change]:
+    """Every recorded change to ``incident`` (its verification with the reason given), its
+    parties and its links, newest first. ``names`` False is a partner's view: no names, no
+    reasons, no internal note, and only the links a partner may read, once linked."""
+    show = _Values(None, {})
+    fields = INCIDENT_FIELDS + (["internal_note"] if names else [])
+    changes = []
+    for row, before in _pairs(_rows(Incident.history.filter(id=incident.pk))):
+        what = {"+": "Incident recorded", "-": "Incident deleted"}.get(row.history_type, "Incident changed")
+        changes.append(_change(row, what, _diff(row, before, fields, show) if before else [], names))
+    for row, _before in _pairs(_rows(IncidentParty.history.filter(incident_id=incident.pk).select_related("party"))):
+        party = row.party.code if row.party else "A party"
+        role = str(dict(IncidentParty._meta.get_field("role").flatchoices).get(row.role, row.role)).lower()
+        if row.history_type in "+-":
+            what = f"{party} {'named' if row.history_type == '+' else 'no longer named'}: {role}"
+            changes.append(_change(row, what, [], names))
+    links = IncidentLink.history.filter(incident_id=incident.pk).select_related(
+        "obligation__party", "obligation__commitment"
+    )
+    if not names:
+        readable = IncidentLink.objects.filter(
+            incident=incident, state=LinkState.LINKED, obligation__commitment__agreement__published=True
+        ).values("id")
+        links = links.filter(id__in=readable, state=LinkState.LINKED)
+    for row, before in _pairs(_rows(links)):
+        obligation = row.obligation
+        target = f"{obligation.commitment.reference} for {obligation.party.code}" if obligation else "an obligation"
+        state = str(dict(IncidentLink._meta.get_field("state").flatchoices).get(row.state, row.state))
+        if row.history_type == "+" or before is None:
+            what = f"Link to {target}: {state.lower()}"
+            changes.append(_change(row, what, [], names))
+        else:
+            diff = _diff(row, before, LINK_FIELDS, show)
+            if diff:
+                changes.append(_change(row, f"Link to {target} changed", diff, names))
+    changes = [c for c in changes if c.fields or not c.what.endswith("changed")]
+    changes.sort(key=lambda c: (c.when, c.order), reverse=True)
+    return changes

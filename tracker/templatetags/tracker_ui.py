@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from commitments import rules
-from commitments.choices import STATUS_COLOURS
+from commitments.choices import STATUS_COLOURS, VERIFICATION_COLOURS
 
 register = template.Library()
 
@@ -24,6 +24,7 @@ def _nonce(context) -> str:
 def status_styles(context):
     """Badge colours from the one palette the charts use too (commitments.choices)."""
     rules = format_html_join("", ".status-{}{{border-left-color:{}}}", STATUS_COLOURS.items())
+    rules += format_html_join("", ".verification-{}{{border-left-color:{}}}", VERIFICATION_COLOURS.items())
     return format_html('<style nonce="{}">{}</style>', _nonce(context), rules)
 
 
