@@ -6,6 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from commitments.api.exports import CommitmentCSVView, DeadlinesICSView, StatusUpdateCSVView
+from commitments.api.incident_export import IncidentCSVView
+from commitments.api.incidents import IncidentViewSet, NonFulfilmentReasonViewSet
 from commitments.api.summary import SummaryView
 from commitments.api.views import AgreementViewSet, CommitmentViewSet, PartyViewSet, StatusUpdateViewSet
 from tracker.api.base import PartnersReadAnalystsWrite
@@ -29,6 +31,8 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("status-updates", StatusUpdateViewSet, basename="statusupdate")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("non-fulfilment-reasons", NonFulfilmentReasonViewSet, basename="nonfulfilmentreason")
 
 app_name = "api"
 
@@ -36,6 +40,7 @@ urlpatterns = [
     path("summary/", SummaryView.as_view(), name="summary"),
     path("exports/commitments.csv", CommitmentCSVView.as_view(), name="export-commitments"),
     path("exports/status-updates.csv", StatusUpdateCSVView.as_view(), name="export-status-updates"),
+    path("exports/incidents.csv", IncidentCSVView.as_view(), name="export-incidents"),
     path("deadlines.ics", DeadlinesICSView.as_view(), name="deadlines-ics"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(

@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "commitments.choices.AgreementKind",
         "PartyKindEnum": "parties.choices.PartyKind",
         "AlertKindEnum": "tracker.choices.AlertKind",
+        "IncidentRoleEnum": "commitments.choices.IncidentRole",
         "DeadlineKindEnum": [("date", "date"), ("relative", "relative")],
     },
 }

@@ -90,6 +90,11 @@ def view_permissions(pattern) -> list:
 def test_every_api_endpoint_declares_its_permission():
     routes = list(api_patterns())
     assert len(routes) >= 15
+    # The evidence endpoints are walked too.
+    names = " ".join(route for route, _ in routes)
+    for part in ("incidents/", "/verification/", "/publish/", "/links/", "/decision/", "non-fulfilment-reasons/"):
+        assert part in names, part
+    assert "api/v1/exports/incidents.csv" in names
     for route, pattern in routes:
         permissions = view_permissions(pattern)
         assert permissions, f"{route} declares no permission_classes"
@@ -104,6 +109,7 @@ def concrete(route: str, ids: dict) -> str:
     resource = path.split("/")[2] if path.count("/") > 2 else ""
     path = re.sub(r"\(\?P<code>[^)]*\)", str(ids.get(resource, "")), path)
     path = re.sub(r"\(\?P<pk>[^)]*\)", str(ids.get(resource, "")), path)
+    path = re.sub(r"\(\?P<link_id>[^)]*\)", str(ids.get("link_id", "")), path)
     return "/" + path
 
 
@@ -116,12 +122,16 @@ def test_the_permission_matrix_role_by_endpoint_by_method(client, partner, analy
     from tracker.models import Alert
 
     lists = Commitment.objects.get(category="prisoners")
+    incident, link = published_linked_incident(lists, analyst)
     ids = {
         "parties": "AZE",
         "agreements": lists.agreement_id,
         "commitments": lists.pk,
         "status-updates": StatusUpdate.objects.first().pk,
         "alerts": Alert.objects.first().pk,
+        "incidents": incident.pk,
+        "link_id": link.pk,
+        "non-fulfilment-reasons": "refusal",
     }
     users = {"partner": token_client(partner, read_only=True), "analyst": token_client(analyst, read_only=False)}
     seen = 0
@@ -145,7 +155,26 @@ def test_the_permission_matrix_role_by_endpoint_by_method(client, partner, analy
             else:
                 assert partner_status in (403, 405), (path, method, partner_status)
                 assert analyst_status != 403, (path, method, analyst_status)
-    assert seen >= 12
+    assert seen >= 20
+
+
+def published_linked_incident(commitment, analyst):
+    """A published incident linked to the commitment for its first party: what a partner
+    reads on /incidents/ (its internal note never)."""
+    from datetime import date
+
+    from commitments import incidents
+    from commitments.services import SourceInput
+
+    obligation = commitment.obligations.order_by("pk").first()
+    incident = incidents.incident_create(
+        fields={"occurred_on": date(2020, 11, 3), "location": "Barda", "event_type": "battles"},
+        parties=[(obligation.party, "alleged")],
+        sources=[SourceInput(publisher="HRW", published_on=date(2020, 11, 4))],
+        published=True,
+        user=analyst,
+    )
+    return incident, incidents.incident_link(incident=incident, obligations=[obligation], user=analyst)[0]
 
 
 def test_cors_allows_configured_partner_origins_only(settings, partner_api, demo):

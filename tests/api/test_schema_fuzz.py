@@ -45,6 +45,16 @@ def keep_the_test_connection(demo):
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def an_incident(demo, analyst):
+    """A published, linked incident, so that the incident lists answer with one and its
+    representation is checked against the schema (the demo has none)."""
+    from commitments.models import Commitment
+    from tests.api.test_access import published_linked_incident
+
+    return published_linked_incident(Commitment.objects.get(category="prisoners"), analyst)
+
+
 @pytest.fixture
 def partner_key(partner):
     return token_client(partner, read_only=True).key
