@@ -35,12 +35,18 @@ from .acled_rows import Event, FileRefused, RowProblem, actor_names, file_name_o
 from .bulk_history import history_insert
 from .choices import Confidence, IncidentRole, Verification
 from .link_rules import links_propose
-from .models import AcledImport, ActorMapping, Incident, IncidentParty, IncidentSource
+from .models import AcledImport, ActorMapping, Incident, IncidentLink, IncidentParty, IncidentSource
 
 PUBLISHER = "ACLED"
 # ACLED's data export tool: where a reader finds the event by its id.
 EXPORT_TOOL_URL = "https://acleddata.com/data-export-tool/"
 MAX_ERRORS = 1_000  # refused rows kept on the record; the count is always whole
+ANALYZE_AFTER = 1_000  # rows written after which the tables' statistics are refreshed
+ANALYZED = {
+    Incident: ("id", "last_import_id", "event_type", "sub_event_type", "occurred_on", "verification"),
+    IncidentParty: ("incident_id", "party_id", "role"),
+    IncidentLink: ("incident_id", "obligation_id"),
+}
 LOCK_KEY = 0x4AC1ED  # pg_advisory_xact_lock: one import at a time
 STAGE = "acled_stage"
 RETRACT = "acled_retract"
@@ -363,7 +369,7 @@ def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
 # Apply
 
 
-def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: bool, retract: bool) -> list[int]:
+def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: bool, retract: bool) -> None:
     now = timezone.now()
     user_id = getattr(user, "pk", None)
     reason_sql = "%s || CAST(t.acled_timestamp AS VARCHAR(20))"
@@ -409,12 +415,18 @@ def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: b
     )
     _insert_parties(cursor, record, user_id, now, where="i.id > %s", params=[before], result=result)
     _insert_sources(cursor, record, before)
-    changed = list(Incident.objects.filter(last_import=record).values_list("pk", flat=True))
+    if _vendor() == "postgresql" and result.created + result.updated >= ANALYZE_AFTER:
+        # The planner's row counts predate this import: with them it would take thousands
+        # of fresh incidents for a handful and join them row by row.
+        # Only the columns the link proposals join and filter on: a sample of the texts
+        # would cost more than the proposals.
+        for model, columns in ANALYZED.items():
+            cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
+    # Before retraction, which points the retracted at this import too.
+    result.links_proposed = links_propose(incident_ids=Incident.objects.filter(last_import=record).values("pk"), user=user)
     if retract:
         _retract_scope(cursor, result, record.pk)
         _retract(cursor, result, record, user_id, now)
-    result.links_proposed = links_propose(incident_ids=changed, user=user)
-    return changed
 
 
 def _insert_created(cursor, record, user_id, now, publish: bool) -> None:

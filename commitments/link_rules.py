@@ -10,69 +10,95 @@ them (the unique constraint on incident and obligation keeps a concurrent writer
 doubling one), and one statement writes their history."""
 
 from collections.abc import Iterable
-from datetime import timedelta
 
-from django.db.models import DateField, ExpressionWrapper, F, Max
+from django.db import connection
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from .bulk_history import history_insert
 from .choices import IncidentRole, LinkState, Status, Verification
-from .models import IncidentLink, IncidentParty, LinkRule
+from .models import Agreement, Commitment, Incident, IncidentLink, IncidentParty, LinkRule, Obligation
 
-CHUNK = 5_000  # ids per query: under SQLite's limit of bound parameters
+CHUNK = 5_000  # ids per statement: under SQLite's limit of bound parameters
 
 
-def links_propose(*, incident_ids: Iterable[int], user=None) -> int:
-    """Propose links for these incidents by every active rule; returns how many were made."""
-    ids = sorted(set(incident_ids))
+def links_propose(*, incident_ids: Iterable[int] | QuerySet, user=None) -> int:
+    """Propose links for these incidents (ids, or a query of ``pk`` values) by every active
+    rule; returns how many were made."""
     rules = list(LinkRule.objects.filter(active=True).order_by("pk"))
-    if not ids or not rules:
+    if not rules:
         return 0
-    made = 0
+    if isinstance(incident_ids, QuerySet):
+        sql, params = incident_ids.query.sql_with_params()
+        scopes = [(f"({sql})", list(params))]
+    else:
+        ids = sorted(set(incident_ids))
+        scopes = [
+            (f"({', '.join(['%s'] * len(chunk))})", chunk)
+            for chunk in (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
+        ]
     now = timezone.now()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for rule in rules:
-            made += _propose(rule, chunk, user, now)
-    return made
+    return sum(_propose(rule, scope, params, user, now) for rule in rules for scope, params in scopes)
 
 
-def _candidates(rule: LinkRule, chunk: list[int]) -> set[tuple[int, int]]:
-    signed_on = F("party__obligations__commitment__agreement__signed_on")
-    # One filter() over one join: the obligation found is the alleged party's own.
-    pairs = IncidentParty.objects.filter(
-        role=IncidentRole.ALLEGED,
-        incident_id__in=chunk,
-        incident__event_type=rule.event_type,
-        party__obligations__commitment__category=rule.category,
-        incident__occurred_on__gte=signed_on,
-    ).exclude(incident__verification=Verification.RETRACTED)
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _until(days: int) -> tuple[str, list]:
+    """The agreement's date plus ``days``, in each database's date arithmetic."""
+    if connection.vendor == "postgresql":
+        return "a.signed_on + CAST(%s AS integer)", [days]
+    return "date(a.signed_on, %s)", [f"+{days} days"]
+
+
+def _propose(rule: LinkRule, scope: str, scope_params: list, user, now) -> int:
+    conditions = [
+        "ip.role = %s",
+        f"ip.incident_id IN {scope}",
+        "i.event_type = %s",
+        "c.category = %s",
+        "c.status <> %s",
+        "o.status <> %s",
+        "i.verification <> %s",
+        "i.occurred_on >= a.signed_on",
+        # Never over a link in any state: a rejected proposal stays rejected.
+        f"NOT EXISTS (SELECT 1 FROM {_table(IncidentLink)} l WHERE l.incident_id = ip.incident_id "
+        "AND l.obligation_id = o.id)",
+    ]
+    params = [
+        IncidentRole.ALLEGED,
+        *scope_params,
+        rule.event_type,
+        rule.category,
+        Status.SUPERSEDED,
+        Status.SUPERSEDED,
+        Verification.RETRACTED,
+    ]
     if rule.sub_event_type:
-        pairs = pairs.filter(incident__sub_event_type=rule.sub_event_type)
+        conditions.append("i.sub_event_type = %s")
+        params.append(rule.sub_event_type)
     if rule.window_days is not None:
-        until = ExpressionWrapper(signed_on + timedelta(days=rule.window_days), output_field=DateField())
-        pairs = pairs.filter(incident__occurred_on__lte=until)
-    pairs = pairs.exclude(party__obligations__commitment__status=Status.SUPERSEDED).exclude(
-        party__obligations__status=Status.SUPERSEDED
-    )
-    return set(pairs.values_list("incident_id", "party__obligations__id").distinct())
-
-
-def _propose(rule: LinkRule, chunk: list[int], user, now) -> int:
-    pairs = _candidates(rule, chunk)
-    if not pairs:
-        return 0
-    existing = set(IncidentLink.objects.filter(incident_id__in=chunk).values_list("incident_id", "obligation_id"))
-    new = sorted(pairs - existing)
-    if not new:
-        return 0
+        until, until_params = _until(rule.window_days)
+        conditions.append(f"i.occurred_on <= {until}")
+        params.extend(until_params)
     before = IncidentLink.objects.aggregate(top=Max("pk"))["top"] or 0
-    IncidentLink.objects.bulk_create(
-        [IncidentLink(incident_id=i, obligation_id=o, state=LinkState.PROPOSED, rule=rule) for i, o in new],
-        ignore_conflicts=True,
-        batch_size=2_000,
-    )
-    # The rows this call made: above the largest id before it, of this rule, proposed.
+    with connection.cursor() as cursor:
+        # The unique constraint on (incident, obligation) keeps a concurrent writer from
+        # doubling a link: that pair is skipped, not an error.
+        cursor.execute(
+            f"INSERT INTO {_table(IncidentLink)} (incident_id, obligation_id, state, rule_id, note, created_at) "
+            f"SELECT DISTINCT ip.incident_id, o.id, %s, %s, '', %s FROM {_table(IncidentParty)} ip "
+            f"JOIN {_table(Incident)} i ON i.id = ip.incident_id "
+            f"JOIN {_table(Obligation)} o ON o.party_id = ip.party_id "
+            f"JOIN {_table(Commitment)} c ON c.id = o.commitment_id "
+            f"JOIN {_table(Agreement)} a ON a.id = c.agreement_id "
+            f"WHERE {' AND '.join(conditions)} ON CONFLICT DO NOTHING",
+            [LinkState.PROPOSED, rule.pk, now, *params],
+        )
+        if not cursor.rowcount:
+            return 0
+    # The rows this statement made: above the largest id before it, of this rule, proposed.
     return history_insert(
         IncidentLink,
         where="t.id > %s AND t.rule_id = %s AND t.state = %s",
