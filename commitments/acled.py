@@ -38,6 +38,7 @@ from .link_rules import links_propose
 from .models import AcledImport, ActorMapping, Incident, IncidentLink, IncidentParty, IncidentSource
 
 PUBLISHER = "ACLED"
+SOURCE_TITLE = "ACLED event "  # + the event id
 # ACLED's data export tool: where a reader finds the event by its id.
 EXPORT_TOOL_URL = "https://acleddata.com/data-export-tool/"
 MAX_ERRORS = 1_000  # refused rows kept on the record; the count is always whole
@@ -166,15 +167,21 @@ def actor_mapping_add(*, actor_name: str, party, user, note: str = "") -> ActorM
     preview; the admin edits the table. A name is mapped once, whatever its case."""
     mapping = ActorMapping(actor_name=(actor_name or "").strip(), party=party, note=note)
     mapping._history_user = user
+    errors: dict = {}
     try:
-        mapping.full_clean()
+        mapping.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
+        errors = exc.message_dict
+    taken = "This actor name is already mapped."
+    if "actor_name" not in errors and ActorMapping.objects.filter(actor_name__iexact=mapping.actor_name).exists():
+        errors["actor_name"] = [taken]
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             mapping.save()
-    except IntegrityError:
-        raise ValidationError({"actor_name": ["This actor name is already mapped."]}) from None
+    except IntegrityError:  # mapped by someone else in the meantime
+        raise ValidationError({"actor_name": [taken]}) from None
     return mapping
 
 
@@ -370,11 +377,38 @@ def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
 
 
 def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: bool, retract: bool) -> None:
+    """Write the plan. The plan was made under the import lock, so its counts hold; a
+    step with nothing to do is not run, and an unchanged file issues no write at all."""
     now = timezone.now()
     user_id = getattr(user, "pk", None)
-    reason_sql = "%s || CAST(t.acled_timestamp AS VARCHAR(20))"
-    reason_params = [f"ACLED import {result.file_name}, timestamp "]
-    # Updates first: the incidents this import changes are then those it points at.
+    if result.updated:
+        _apply_updates(cursor, result, record, user_id, now)
+    if result.created:
+        _apply_creates(cursor, result, record, user_id, now, publish)
+    if result.created or result.updated:
+        if _vendor() == "postgresql" and result.created + result.updated >= ANALYZE_AFTER:
+            # The planner's row counts predate this import: with them it would take
+            # thousands of fresh incidents for a handful and join them row by row. Only
+            # the columns the proposals join on: sampling the texts would cost more.
+            for model, columns in ANALYZED.items():
+                cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
+        # Before retraction, which points the retracted at this import too.
+        mine = Incident.objects.filter(last_import=record).values("pk")
+        result.links_proposed = links_propose(incident_ids=mine, user=user)
+    if retract:
+        _retract_scope(cursor, result, record.pk)
+        _retract(cursor, result, record, user_id, now)
+
+
+def _reason(result: AcledResult) -> dict:
+    """Each history row says which file and which version of the event."""
+    return {
+        "reason_sql": "%s || CAST(t.acled_timestamp AS VARCHAR(20))",
+        "reason_params": [f"ACLED import {result.file_name}, timestamp "],
+    }
+
+
+def _apply_updates(cursor, result: AcledResult, record, user_id, now) -> None:
     sets = ", ".join(f"{column} = s.{source}" for column, source in UPDATED_FROM_STAGE.items())
     cursor.execute(
         f"UPDATE {INCIDENT} SET {sets}, last_import_id = %s, updated_at = %s FROM {STAGE} s "
@@ -382,51 +416,42 @@ def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: b
         f"AND s.state = 'ok' AND s.ts > {INCIDENT}.acled_timestamp",
         [record.pk, now],
     )
-    ours = "t.last_import_id = %s"
+    # Every incident pointing at this import is, so far, one it updated.
     history_insert(
         Incident,
-        where=ours,
+        where="t.last_import_id = %s",
         params=[record.pk],
         history_type="~",
         user_id=user_id,
         when=now,
-        reason_sql=reason_sql,
-        reason_params=reason_params,
+        **_reason(result),
     )
     _replace_parties_of_updated(cursor, record, user_id, now, result)
+    source = IncidentSource._meta.db_table
     cursor.execute(
-        f"UPDATE {IncidentSource._meta.db_table} SET published_on = s.stamped_on FROM {STAGE} s, {INCIDENT} i "
+        f"UPDATE {source} SET published_on = s.stamped_on FROM {STAGE} s, {INCIDENT} i "
         f"WHERE i.acled_event_id = s.event_id AND i.last_import_id = %s "
-        f"AND {IncidentSource._meta.db_table}.incident_id = i.id "
-        f"AND {IncidentSource._meta.db_table}.publisher = %s",
-        [record.pk, PUBLISHER],
+        f"AND {source}.incident_id = i.id AND {source}.publisher = %s AND {source}.title = %s || s.event_id",
+        [record.pk, PUBLISHER, SOURCE_TITLE],
     )
+
+
+def _apply_creates(cursor, result: AcledResult, record, user_id, now, publish: bool) -> None:
+    # Imports run one at a time: the incidents above today's largest id that point at
+    # this import are the ones it creates.
     before = Incident.objects.aggregate(top=Max("pk"))["top"] or 0
     _insert_created(cursor, record, user_id, now, publish)
     history_insert(
         Incident,
-        where=f"{ours} AND t.id > %s",
+        where="t.last_import_id = %s AND t.id > %s",
         params=[record.pk, before],
         history_type="+",
         user_id=user_id,
         when=now,
-        reason_sql=reason_sql,
-        reason_params=reason_params,
+        **_reason(result),
     )
     _insert_parties(cursor, record, user_id, now, where="i.id > %s", params=[before], result=result)
     _insert_sources(cursor, record, before)
-    if _vendor() == "postgresql" and result.created + result.updated >= ANALYZE_AFTER:
-        # The planner's row counts predate this import: with them it would take thousands
-        # of fresh incidents for a handful and join them row by row.
-        # Only the columns the link proposals join and filter on: a sample of the texts
-        # would cost more than the proposals.
-        for model, columns in ANALYZED.items():
-            cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
-    # Before retraction, which points the retracted at this import too.
-    result.links_proposed = links_propose(incident_ids=Incident.objects.filter(last_import=record).values("pk"), user=user)
-    if retract:
-        _retract_scope(cursor, result, record.pk)
-        _retract(cursor, result, record, user_id, now)
 
 
 def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
@@ -503,12 +528,11 @@ def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResul
 
 
 def _insert_sources(cursor, record, before: int) -> None:
-    title = "'ACLED event ' || s.event_id"
     cursor.execute(
         f"INSERT INTO {IncidentSource._meta.db_table} (incident_id, url, publisher, title, published_on, language) "
-        f"SELECT i.id, %s, %s, {title}, s.stamped_on, 'en' FROM {STAGE} s JOIN {JOIN} "
+        f"SELECT i.id, %s, %s, %s || s.event_id, s.stamped_on, 'en' FROM {STAGE} s JOIN {JOIN} "
         f"WHERE i.last_import_id = %s AND i.id > %s",
-        [EXPORT_TOOL_URL, PUBLISHER, record.pk, before],
+        [EXPORT_TOOL_URL, PUBLISHER, SOURCE_TITLE, record.pk, before],
     )
 
 

@@ -355,7 +355,9 @@ def _event(row: int, get, event_id: str, window) -> Event:
         assoc_actor_2=_text(get, "assoc_actor_2"),
         # Older exports code the interaction as a number (17: state forces-civilians);
         # newer ones in words, which the model has no field for: kept as not reported.
-        interaction=int(interaction) if interaction.isascii() and interaction.isdigit() and len(interaction) < 3 else None,
+        interaction=int(interaction)
+        if interaction.isascii() and interaction.isdigit() and len(interaction) < 3
+        else None,
         fatalities=fatalities,
         civilians_killed=civilians_killed(event_type, get("civilian_targeting"), fatalities),
         source=_text(get, "source"),

@@ -35,7 +35,8 @@ def history_insert(
     ``params``) into its historical table, with who, when and ``reason``, or a reason per
     row given as the SQL expression ``reason_sql`` (with ``reason_params``). Returns the
     rows written."""
-    assert history_type in HISTORY_TYPES
+    if history_type not in HISTORY_TYPES:
+        raise ValueError(f"history_type is one of {sorted(HISTORY_TYPES)}")
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     historical = quote(model.history.model._meta.db_table)

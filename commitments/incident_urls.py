@@ -1,8 +1,6 @@
 """The evidence pages under /incidents/: the list, an incident's page and its forms
 (incident_pages.py), and the ACLED import with its preview (acled_pages.py)."""
 
-from django.urls import path
-
 app_name = "incidents"
 
 urlpatterns: list = [
