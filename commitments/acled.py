@@ -19,6 +19,7 @@ Imports run one at a time on PostgreSQL (a transaction-level advisory lock), so 
 concurrent imports of one file make each incident once. A dry run plans and rolls back.
 """
 
+import csv
 import hashlib
 import io
 import json
@@ -81,6 +82,7 @@ STAGE_COLUMNS = (
     ("alleged", "text"),  # JSON list of party ids
     ("involved", "text"),
 )
+PARTY_COLUMNS = ("alleged", "involved")
 # What a newer version of an event changes on its incident; an analyst's verification,
 # publication, confidence, internal note and injured count are the analyst's.
 UPDATED_FROM_STAGE = {
@@ -258,35 +260,52 @@ def _marker_row(row: int, event_id: str, state: str) -> tuple:
 
 
 class _Writer:
-    """Rows into the staging table as they come: COPY on PostgreSQL, batches elsewhere."""
+    """Rows into the staging table as they come. PostgreSQL: COPY in CSV, the rows
+    formatted by the csv module (in C) and sent in blocks, many times faster than
+    adapting each value in Python; the text columns' empty values stay empty strings
+    (FORCE_NOT_NULL), the others' become NULL. Elsewhere: executemany in batches."""
 
     BATCH = 2_000
+    BLOCK = 1 << 20  # bytes of CSV per write to the server
 
     def __init__(self, cursor):
         self.cursor, self.batch, self.copy = cursor, [], None
         names = ", ".join(name for name, _ in STAGE_COLUMNS)
         if _vendor() == "postgresql":
-            self._copy_cm = cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN")
+            texts = ", ".join(name for name, kind in STAGE_COLUMNS if kind == "text" and name not in PARTY_COLUMNS)
+            self._copy_cm = cursor.cursor.copy(
+                f"COPY {STAGE} ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({texts}))"
+            )
             self.copy = self._copy_cm.__enter__()
+            self.buffer = io.StringIO()
+            self.csv = csv.writer(self.buffer, lineterminator="\n")
         else:
             marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
             self.sql = f"INSERT INTO {STAGE} ({names}) VALUES ({marks})"
 
     def write(self, row: tuple) -> None:
         if self.copy is not None:
-            self.copy.write_row(row)
+            self.csv.writerow(row)
+            if self.buffer.tell() >= self.BLOCK:
+                self.flush()
             return
         self.batch.append(row)
         if len(self.batch) >= self.BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self.batch:
+        if self.copy is not None:
+            self.copy.write(self.buffer.getvalue())
+            self.buffer.seek(0)
+            self.buffer.truncate()
+        elif self.batch:
             self.cursor.executemany(self.sql, self.batch)
             self.batch = []
 
     def close(self, error=None) -> None:
         if self.copy is not None:
+            if error is None:
+                self.flush()
             self._copy_cm.__exit__(type(error) if error else None, error, None)
             self.copy = None
         else:
@@ -331,7 +350,8 @@ def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
     result.first_day, result.last_day, result.countries = first, last, sorted(countries)
     cursor.execute(f"CREATE INDEX {STAGE}_event ON {STAGE} (event_id)")
     if _vendor() == "postgresql":
-        cursor.execute(f"ANALYZE {STAGE}")  # autovacuum never sees temporary tables
+        # Autovacuum never sees temporary tables; the plan joins on these columns only.
+        cursor.execute(f"ANALYZE {STAGE} (event_id, state, ts)")
 
 
 def _refuse(result: AcledResult, row, field_name: str, message: str) -> None:
