@@ -22,7 +22,6 @@ concurrent imports of one file make each incident once. A dry run plans and roll
 import csv
 import hashlib
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -79,7 +78,7 @@ STAGE_COLUMNS = (
     ("civilians_killed", "integer"),
     ("source", "text"),
     ("source_scale", "text"),
-    ("alleged", "text"),  # JSON list of party ids
+    ("alleged", "text"),  # party ids: {3,5} (PostgreSQL) or [3,5] (SQLite)
     ("involved", "text"),
 )
 PARTY_COLUMNS = ("alleged", "involved")
@@ -218,7 +217,7 @@ def _drop_stage(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {RETRACT}")
 
 
-def _stage_row(event: Event, mapping: dict, unmapped: Counter) -> tuple:
+def _stage_row(event: Event, mapping: dict, unmapped: Counter, brackets: str) -> tuple:
     alleged = _parties(actor_names(event.actor1, event.assoc_actor_1), mapping, unmapped)
     involved = _parties(actor_names(event.actor2, event.assoc_actor_2), mapping, unmapped)
     return (
@@ -248,8 +247,8 @@ def _stage_row(event: Event, mapping: dict, unmapped: Counter) -> tuple:
         event.civilians_killed,
         event.source,
         event.source_scale,
-        json.dumps(alleged) if alleged else None,
-        json.dumps(involved) if involved else None,
+        f"{brackets[0]}{','.join(map(str, alleged))}{brackets[1]}" if alleged else None,
+        f"{brackets[0]}{','.join(map(str, involved))}{brackets[1]}" if involved else None,
     )
 
 
@@ -316,6 +315,8 @@ def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
     header, rows = read_events(stream)
     result.extra_columns = header.extra
     mapping = actor_map()
+    # Party ids as a PostgreSQL array ({3,5}), or JSON ([3,5]) for SQLite's json_each.
+    brackets = "{}" if _vendor() == "postgresql" else "[]"
     unmapped: Counter = Counter()
     seen: dict[str, int] = {}
     countries: set[str] = set()
@@ -338,7 +339,7 @@ def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
                 result.skipped += 1
                 writer.write(_marker_row(item.row, item.event_id, "skipped"))
                 continue
-            writer.write(_stage_row(item, mapping, unmapped))
+            writer.write(_stage_row(item, mapping, unmapped, brackets))
             countries.add(item.country)
             first = item.occurred_on if first is None or item.occurred_on < first else first
             last = item.occurred_on if last is None or item.occurred_on > last else last
@@ -495,14 +496,14 @@ def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
     cursor.execute(
         f"INSERT INTO {INCIDENT} ({names}) SELECT {', '.join(values.values())} FROM {STAGE} s "
         f"WHERE s.state = 'ok' AND NOT EXISTS (SELECT 1 FROM {INCIDENT} i WHERE i.acled_event_id = s.event_id "
-        f"AND i.acled_event_id <> '') ORDER BY s.row_no",
+        f"AND i.acled_event_id <> '')",
         [publish, record.pk, user_id, now, now],
     )
 
 
 def _party_elements(column: str) -> str:
     if _vendor() == "postgresql":
-        return f"CROSS JOIN LATERAL jsonb_array_elements_text(s.{column}::jsonb) AS j(value)"
+        return f"CROSS JOIN LATERAL unnest(CAST(s.{column} AS bigint[])) AS j(value)"
     return f", json_each(s.{column}) AS j"
 
 
@@ -548,9 +549,14 @@ def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResul
 
 
 def _insert_sources(cursor, record, before: int) -> None:
+    # Dated the day of the event's timestamp (UTC): when ACLED last published it.
+    if _vendor() == "postgresql":
+        stamped = "CAST(to_timestamp(i.acled_timestamp) AT TIME ZONE 'UTC' AS date)"
+    else:
+        stamped = "date(i.acled_timestamp, 'unixepoch')"
     cursor.execute(
         f"INSERT INTO {IncidentSource._meta.db_table} (incident_id, url, publisher, title, published_on, language) "
-        f"SELECT i.id, %s, %s, %s || s.event_id, s.stamped_on, 'en' FROM {STAGE} s JOIN {JOIN} "
+        f"SELECT i.id, %s, %s, %s || i.acled_event_id, {stamped}, 'en' FROM {INCIDENT} i "
         f"WHERE i.last_import_id = %s AND i.id > %s",
         [EXPORT_TOOL_URL, PUBLISHER, SOURCE_TITLE, record.pk, before],
     )

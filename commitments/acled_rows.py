@@ -8,11 +8,12 @@ stream (csv over a text wrapper), so its size does not decide the memory used.""
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -63,6 +64,7 @@ REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "coun
 # What civilian_targeting says when civilians were the target (else it is empty).
 CIVILIAN_TARGETING = "civilian targeting"
 
+_NO_BREAKS = str.maketrans("", "", "\r\n\t")
 _EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LONG_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]+) (\d{4})")
@@ -101,6 +103,7 @@ LIMITS = {
     "source_scale": 200,
     "notes": 10_000,
 }
+_FIVE_PLACES = Decimal("0.00001")  # the incident's latitude and longitude keep five
 # A csv field bigger than this is no ACLED value (notes are at most a few thousand
 # characters); it is refused rather than held in memory.
 FIELD_LIMIT = 100_000
@@ -160,6 +163,7 @@ class RowProblem:
 class Header:
     index: dict[str, int]
     extra: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # per position: its column, or a key of its own
 
 
 def parse_date(value: str) -> date:
@@ -187,13 +191,16 @@ def read_header(reader) -> Header:
     except StopIteration:
         raise FileRefused("file", "The file is empty: it has no header row.") from None
     index: dict[str, int] = {}
-    extra = []
+    extra, keys = [], []
     for position, raw in enumerate(names):
         name = raw.strip().lower()
         if name in COLUMNS and name not in index:
             index[name] = position
-        elif name:
-            extra.append(raw.strip()[:100])
+            keys.append(name)
+        else:
+            keys.append(f"\x00{position}")  # never a column's name: never read
+            if name:
+                extra.append(raw.strip()[:100])
     missing = [name for name in REQUIRED if name not in index]
     if missing:
         raise FileRefused(
@@ -201,7 +208,7 @@ def read_header(reader) -> Header:
             f"The header has no column {', '.join(missing)}: an ACLED export has "
             f"{', '.join(REQUIRED)}. Export again with all columns.",
         )
-    return Header(index=index, extra=extra)
+    return Header(index=index, extra=extra, keys=keys)
 
 
 def read_events(binary) -> tuple[Header, Iterator[Event | RowProblem]]:
@@ -225,6 +232,8 @@ def _rows(reader, header: Header) -> Iterator[Event | RowProblem]:
     row = 1
     # As the model: from the date window's start to tomorrow (still today at UTC+14).
     window = (date_window()[0], timezone.now().date() + timedelta(days=1))
+    empty = dict.fromkeys(COLUMNS, "")  # a column the file lacks reads as empty
+    keys = header.keys
     while True:
         try:
             values = next(reader)
@@ -239,14 +248,13 @@ def _rows(reader, header: Header) -> Iterator[Event | RowProblem]:
         row += 1
         if not values or (len(values) == 1 and not values[0].strip()):
             continue  # a blank line
-        yield check_row(row, values, header.index, window)
+        named = empty.copy()
+        named.update(zip(keys, map(str.strip, values), strict=False))
+        yield check_row(row, named.__getitem__, window)
 
 
-def check_row(row: int, values: list[str], index: dict[str, int], window) -> Event | RowProblem:
-    def get(name: str) -> str:
-        position = index.get(name)
-        return values[position].strip() if position is not None and position < len(values) else ""
-
+def check_row(row: int, get, window) -> Event | RowProblem:
+    """One row, its values read by column name through ``get``."""
     event_id = get("event_id_cnty")
     try:
         return _event(row, get, event_id, window)
@@ -268,7 +276,8 @@ def _text(get, name: str, *, required: bool = False, multiline: bool = False) ->
     limit = LIMITS.get(name)
     if limit and len(value) > limit:
         raise _Bad(name, f"{len(value):,} characters: at most {limit:,}.")
-    if not value.isprintable():
+    # The fast path: printable text, or (multi-line) printable but for its line breaks.
+    if not value.isprintable() and not (multiline and value.translate(_NO_BREAKS).isprintable()):
         try:
             (validate_multiline_text if multiline else validate_one_line_text)(value)
         except ValidationError as exc:
@@ -290,12 +299,12 @@ def _degrees(get, name: str, limit: int) -> Decimal | None:
     if not value:
         return None
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or not -limit <= number <= limit or len(value) > 30:
+        number = float(value) if len(value) <= 30 and value.isascii() else math.nan
+    except ValueError:
+        number = math.nan
+    if not -limit <= number <= limit:  # NaN compares false: refused too
         raise _Bad(name, f"“{value[:40]}” is not a number from -{limit} to {limit}.")
-    return number.quantize(Decimal("0.00001"))
+    return Decimal(value).quantize(_FIVE_PLACES)
 
 
 def _event(row: int, get, event_id: str, window) -> Event:
