@@ -510,13 +510,15 @@ def _party_elements(column: str) -> str:
 def _insert_parties(cursor, record, user_id, now, *, where: str, params: list, result: AcledResult) -> None:
     table = IncidentParty._meta.db_table
     before = IncidentParty.objects.aggregate(top=Max("pk"))["top"] or 0
+    # Both roles in one statement.
+    selects, arguments = [], []
     for role, column in ((IncidentRole.ALLEGED, "alleged"), (IncidentRole.INVOLVED, "involved")):
-        cursor.execute(
-            f"INSERT INTO {table} (incident_id, party_id, role) SELECT i.id, CAST(j.value AS BIGINT), %s "
-            f"FROM {STAGE} s JOIN {JOIN} {_party_elements(column)} "
-            f"WHERE i.last_import_id = %s AND s.{column} IS NOT NULL AND {where}",
-            [role, record.pk, *params],
+        selects.append(
+            f"SELECT i.id, CAST(j.value AS BIGINT), %s FROM {STAGE} s JOIN {JOIN} {_party_elements(column)} "
+            f"WHERE i.last_import_id = %s AND s.{column} IS NOT NULL AND {where}"
         )
+        arguments += [role, record.pk, *params]
+    cursor.execute(f"INSERT INTO {table} (incident_id, party_id, role) {' UNION ALL '.join(selects)}", arguments)
     history_insert(
         IncidentParty,
         where="t.id > %s",
