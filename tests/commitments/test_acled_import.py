@@ -485,7 +485,7 @@ def test_command_missing_file_and_missing_column(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_imports_make_each_incident_once(mappings, analyst, no_rules):
     data = FIRST.read_bytes()
     barrier = threading.Barrier(20)
