@@ -7,6 +7,8 @@ from tracker.api.base import ID_LOOKUP
 
 from . import incident_pages
 
+from . import acled_pages
+
 app_name = "incidents"
 
 # An id longer than any database's integer is no incident: a 404, never a database error.
@@ -23,4 +25,5 @@ urlpatterns: list = [
     re_path(rf"^{ID}/link/$", incident_pages.incident_link, name="link"),
     re_path(rf"^{ID}/links/(?P<link_pk>{ID_LOOKUP})/decide/$", incident_pages.link_decide, name="link-decide"),
     # The ACLED upload, its preview and the import.
+    path("import/", acled_pages.acled_import_page, name="acled_import"),
 ]

@@ -1,0 +1,657 @@
+"""The ACLED import: read -> plan -> apply, for the command (import_acled) and the upload
+page (acled_pages.py) alike.
+
+Read: the CSV is streamed row by row (acled_rows.py checks each value); each good row is
+written at once into a temporary staging table (PostgreSQL: COPY; SQLite: executemany),
+so the file is never held in memory. Actor names are mapped to parties here, through
+ActorMapping: actor1 and its associated actors as "alleged", actor2 and its associated
+actors as "involved"; a name with a mapping but no party is a known non-party; a name
+with no mapping is unmapped: counted and listed, never guessed.
+
+Plan: one query compares the staging table with the incidents by ACLED's event id:
+create (no incident), update (the file's timestamp is newer than the incident's),
+unchanged (otherwise). Refused rows carry their row number, column and why.
+
+Apply: set-based statements (INSERT ... SELECT, UPDATE ... FROM), the history rows too
+(bulk_history.py), so 100,000 rows take a few statements. An unchanged event is not
+written at all: re-importing the same file writes nothing but its AcledImport record.
+Imports run one at a time on PostgreSQL (a transaction-level advisory lock), so twenty
+concurrent imports of one file make each incident once. A dry run plans and rolls back.
+"""
+
+import csv
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .acled_rows import Event, FileRefused, RowProblem, actor_names, file_name_of, read_events
+from .bulk_history import history_insert
+from .choices import Confidence, IncidentRole, Verification
+from .link_rules import links_propose
+from .models import AcledImport, ActorMapping, Incident, IncidentLink, IncidentParty, IncidentSource
+
+PUBLISHER = "ACLED"
+SOURCE_TITLE = "ACLED event "  # + the event id
+# ACLED's data export tool: where a reader finds the event by its id.
+EXPORT_TOOL_URL = "https://acleddata.com/data-export-tool/"
+MAX_ERRORS = 1_000  # refused rows kept on the record; the count is always whole
+ANALYZE_AFTER = 1_000  # rows written after which the tables' statistics are refreshed
+ANALYZED = {
+    Incident: ("id", "last_import_id", "event_type", "sub_event_type", "occurred_on", "verification"),
+    IncidentParty: ("incident_id", "party_id", "role"),
+    IncidentLink: ("incident_id", "obligation_id"),
+}
+LOCK_KEY = 0x4AC1ED  # pg_advisory_xact_lock: one import at a time
+STAGE = "acled_stage"
+RETRACT = "acled_retract"
+STAGE_COLUMNS = (
+    ("row_no", "integer"),
+    ("event_id", "varchar(40)"),
+    ("state", "varchar(8)"),  # ok, refused (identified, not imported), skipped (--since)
+    ("ts", "bigint"),
+    ("stamped_on", "date"),
+    ("occurred_on", "date"),
+    ("event_type", "varchar(32)"),
+    ("sub_event_type", "varchar(40)"),
+    ("location", "text"),
+    ("country", "text"),
+    ("admin1", "text"),
+    ("admin2", "text"),
+    ("admin3", "text"),
+    ("latitude", "numeric(8,5)"),
+    ("longitude", "numeric(8,5)"),
+    ("geo_precision", "integer"),
+    ("description", "text"),
+    ("actor1", "text"),
+    ("assoc_actor_1", "text"),
+    ("actor2", "text"),
+    ("assoc_actor_2", "text"),
+    ("interaction", "integer"),
+    ("fatalities", "integer"),
+    ("civilians_killed", "integer"),
+    ("source", "text"),
+    ("source_scale", "text"),
+    ("alleged", "text"),  # party ids: {3,5} (PostgreSQL) or [3,5] (SQLite)
+    ("involved", "text"),
+)
+PARTY_COLUMNS = ("alleged", "involved")
+# What a newer version of an event changes on its incident; an analyst's verification,
+# publication, confidence, internal note and injured count are the analyst's.
+UPDATED_FROM_STAGE = {
+    "occurred_on": "occurred_on",
+    "location": "location",
+    "country": "country",
+    "admin1": "admin1",
+    "admin2": "admin2",
+    "admin3": "admin3",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "geo_precision": "geo_precision",
+    "event_type": "event_type",
+    "sub_event_type": "sub_event_type",
+    "description": "description",
+    "actor1": "actor1",
+    "assoc_actor_1": "assoc_actor_1",
+    "actor2": "actor2",
+    "assoc_actor_2": "assoc_actor_2",
+    "interaction": "interaction",
+    "fatalities": "fatalities",
+    "civilians_killed": "civilians_killed",
+    "acled_timestamp": "ts",
+    "acled_source": "source",
+    "acled_source_scale": "source_scale",
+}
+
+
+@dataclass
+class AcledResult:
+    """What an import did (or, dry, would do)."""
+
+    file_name: str
+    sha256: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # older than --since
+    refused: int = 0
+    retracted: int = 0
+    links_proposed: int = 0
+    errors: list[dict] = field(default_factory=list)  # the first MAX_ERRORS
+    unmapped: dict[str, int] = field(default_factory=dict)  # actor name -> rows, most first
+    extra_columns: list[str] = field(default_factory=list)
+    first_day: date | None = None
+    last_day: date | None = None
+    countries: list[str] = field(default_factory=list)
+    record: AcledImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(e.get("row") == "file" for e in self.errors)
+
+
+class _Hashing(io.RawIOBase):
+    """The file as it is read, hashed on the way (the record keeps its SHA-256)."""
+
+    def __init__(self, raw):
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        self.digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+# Actor mapping
+
+
+def actor_map() -> dict[str, int | None]:
+    """lower-case actor name -> party id (None: a known non-party)."""
+    return {name.lower(): party for name, party in ActorMapping.objects.values_list("actor_name", "party_id")}
+
+
+@transaction.atomic
+def actor_mapping_add(*, actor_name: str, party, user, note: str = "") -> ActorMapping:
+    """Map an actor name as ACLED writes it to a party (or to no party), from the import
+    preview; the admin edits the table. A name is mapped once, whatever its case."""
+    mapping = ActorMapping(actor_name=(actor_name or "").strip(), party=party, note=note)
+    mapping._history_user = user
+    errors: dict = {}
+    try:
+        mapping.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    taken = "This actor name is already mapped."
+    if "actor_name" not in errors and ActorMapping.objects.filter(actor_name__iexact=mapping.actor_name).exists():
+        errors["actor_name"] = [taken]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            mapping.save()
+    except IntegrityError:  # mapped by someone else in the meantime
+        raise ValidationError({"actor_name": [taken]}) from None
+    return mapping
+
+
+def _parties(names: list[str], mapping: dict, unmapped: Counter) -> list[int]:
+    ids: list[int] = []
+    for name in names:
+        key = name.lower()
+        if key not in mapping:
+            unmapped[name] += 1
+        elif mapping[key] is not None and mapping[key] not in ids:
+            ids.append(mapping[key])
+    return ids
+
+
+# Staging
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _create_stage(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {RETRACT}")
+    columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+    cursor.execute(f"CREATE TEMPORARY TABLE {RETRACT} (id bigint PRIMARY KEY)")
+
+
+def _drop_stage(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {RETRACT}")
+
+
+def _stage_row(event: Event, mapping: dict, unmapped: Counter, brackets: str) -> tuple:
+    alleged = _parties(actor_names(event.actor1, event.assoc_actor_1), mapping, unmapped)
+    involved = _parties(actor_names(event.actor2, event.assoc_actor_2), mapping, unmapped)
+    return (
+        event.row,
+        event.event_id,
+        "ok",
+        event.timestamp,
+        datetime.fromtimestamp(event.timestamp, UTC).date(),
+        event.occurred_on,
+        event.event_type,
+        event.sub_event_type,
+        event.location,
+        event.country,
+        event.admin1,
+        event.admin2,
+        event.admin3,
+        event.latitude,
+        event.longitude,
+        event.geo_precision,
+        event.description,
+        event.actor1,
+        event.assoc_actor_1,
+        event.actor2,
+        event.assoc_actor_2,
+        event.interaction,
+        event.fatalities,
+        event.civilians_killed,
+        event.source,
+        event.source_scale,
+        f"{brackets[0]}{','.join(map(str, alleged))}{brackets[1]}" if alleged else None,
+        f"{brackets[0]}{','.join(map(str, involved))}{brackets[1]}" if involved else None,
+    )
+
+
+def _marker_row(row: int, event_id: str, state: str) -> tuple:
+    """An event in the file that is not imported (refused, or older than --since): kept in
+    the staging table so that --retract-missing does not take it for deleted."""
+    return (row, event_id, state) + (None,) * (len(STAGE_COLUMNS) - 3)
+
+
+class _Writer:
+    """Rows into the staging table as they come. PostgreSQL: COPY in CSV, the rows
+    formatted by the csv module (in C) and sent in blocks, many times faster than
+    adapting each value in Python; the text columns' empty values stay empty strings
+    (FORCE_NOT_NULL), the others' become NULL. Elsewhere: executemany in batches."""
+
+    BATCH = 2_000
+    BLOCK = 1 << 20  # bytes of CSV per write to the server
+
+    def __init__(self, cursor):
+        self.cursor, self.batch, self.copy = cursor, [], None
+        names = ", ".join(name for name, _ in STAGE_COLUMNS)
+        if _vendor() == "postgresql":
+            texts = ", ".join(name for name, kind in STAGE_COLUMNS if kind == "text" and name not in PARTY_COLUMNS)
+            self._copy_cm = cursor.cursor.copy(
+                f"COPY {STAGE} ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({texts}))"
+            )
+            self.copy = self._copy_cm.__enter__()
+            self.buffer = io.StringIO()
+            self.csv = csv.writer(self.buffer, lineterminator="\n")
+        else:
+            marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
+            self.sql = f"INSERT INTO {STAGE} ({names}) VALUES ({marks})"
+
+    def write(self, row: tuple) -> None:
+        if self.copy is not None:
+            self.csv.writerow(row)
+            if self.buffer.tell() >= self.BLOCK:
+                self.flush()
+            return
+        self.batch.append(row)
+        if len(self.batch) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.copy is not None:
+            self.copy.write(self.buffer.getvalue())
+            self.buffer.seek(0)
+            self.buffer.truncate()
+        elif self.batch:
+            self.cursor.executemany(self.sql, self.batch)
+            self.batch = []
+
+    def close(self, error=None) -> None:
+        if self.copy is not None:
+            if error is None:
+                self.flush()
+            self._copy_cm.__exit__(type(error) if error else None, error, None)
+            self.copy = None
+        else:
+            self.flush()
+
+
+def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
+    header, rows = read_events(stream)
+    result.extra_columns = header.extra
+    mapping = actor_map()
+    # Party ids as a PostgreSQL array ({3,5}), or JSON ([3,5]) for SQLite's json_each.
+    brackets = "{}" if _vendor() == "postgresql" else "[]"
+    unmapped: Counter = Counter()
+    seen: dict[str, int] = {}
+    countries: set[str] = set()
+    first = last = None
+    writer = _Writer(cursor)
+    try:
+        for item in rows:
+            result.rows += 1
+            if isinstance(item, RowProblem):
+                _refuse(result, item.row, item.field, item.message)
+                if item.event_id and item.event_id not in seen:
+                    seen[item.event_id] = item.row
+                    writer.write(_marker_row(item.row, item.event_id, "refused"))
+                continue
+            if item.event_id in seen:
+                _refuse(result, item.row, "event_id_cnty", f"{item.event_id} is already in row {seen[item.event_id]}.")
+                continue
+            seen[item.event_id] = item.row
+            if since is not None and item.timestamp < since:
+                result.skipped += 1
+                writer.write(_marker_row(item.row, item.event_id, "skipped"))
+                continue
+            writer.write(_stage_row(item, mapping, unmapped, brackets))
+            countries.add(item.country)
+            first = item.occurred_on if first is None or item.occurred_on < first else first
+            last = item.occurred_on if last is None or item.occurred_on > last else last
+    except BaseException as exc:
+        writer.close(exc)
+        raise
+    writer.close()
+    result.unmapped = dict(unmapped.most_common())
+    result.first_day, result.last_day, result.countries = first, last, sorted(countries)
+    cursor.execute(f"CREATE INDEX {STAGE}_event ON {STAGE} (event_id)")
+    if _vendor() == "postgresql":
+        # Autovacuum never sees temporary tables; the plan joins on these columns only.
+        cursor.execute(f"ANALYZE {STAGE} (event_id, state, ts)")
+
+
+def _refuse(result: AcledResult, row, field_name: str, message: str) -> None:
+    result.refused += 1
+    if len(result.errors) < MAX_ERRORS:
+        result.errors.append({"row": row, "field": field_name, "message": message})
+
+
+# Plan
+
+
+INCIDENT = Incident._meta.db_table
+JOIN = f"{INCIDENT} i ON i.acled_event_id = s.event_id AND i.acled_event_id <> ''"
+
+
+def _plan(cursor, result: AcledResult) -> None:
+    cursor.execute(
+        f"SELECT CASE WHEN i.id IS NULL THEN 'create' WHEN s.ts > i.acled_timestamp THEN 'update' "
+        f"ELSE 'unchanged' END, COUNT(*) FROM {STAGE} s LEFT JOIN {JOIN} WHERE s.state = 'ok' GROUP BY 1"
+    )
+    counts = dict(cursor.fetchall())
+    result.created, result.updated, result.unchanged = (counts.get(k, 0) for k in ("create", "update", "unchanged"))
+
+
+def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
+    """Incidents of earlier imports that this file, within its own dates and countries,
+    no longer has: only what the export covers can be said to be deleted from it."""
+    if result.first_day is None:
+        return
+    marks = ", ".join(["%s"] * len(result.countries))
+    cursor.execute(
+        f"INSERT INTO {RETRACT} (id) SELECT i.id FROM {INCIDENT} i WHERE i.acled_event_id <> '' "
+        f"AND i.last_import_id IS NOT NULL AND i.last_import_id <> %s AND i.verification <> %s "
+        f"AND i.occurred_on >= %s AND i.occurred_on <= %s AND i.country IN ({marks}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.event_id = i.acled_event_id)",
+        [record_id, Verification.RETRACTED, result.first_day, result.last_day, *result.countries],
+    )
+    cursor.execute(f"SELECT COUNT(*) FROM {RETRACT}")
+    result.retracted = cursor.fetchone()[0]
+
+
+# Apply
+
+
+def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: bool, retract: bool) -> None:
+    """Write the plan. The plan was made under the import lock, so its counts hold; a
+    step with nothing to do is not run, and an unchanged file issues no write at all."""
+    now = timezone.now()
+    user_id = getattr(user, "pk", None)
+    if result.updated:
+        _apply_updates(cursor, result, record, user_id, now)
+    if result.created:
+        _apply_creates(cursor, result, record, user_id, now, publish)
+    if result.created or result.updated:
+        if _vendor() == "postgresql" and result.created + result.updated >= ANALYZE_AFTER:
+            # The planner's row counts predate this import: with them it would take
+            # thousands of fresh incidents for a handful and join them row by row. Only
+            # the columns the proposals join on: sampling the texts would cost more.
+            for model, columns in ANALYZED.items():
+                cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
+        # Before retraction, which points the retracted at this import too.
+        mine = Incident.objects.filter(last_import=record).values("pk")
+        result.links_proposed = links_propose(incident_ids=mine, user=user)
+    if retract:
+        _retract_scope(cursor, result, record.pk)
+        _retract(cursor, result, record, user_id, now)
+
+
+def _reason(result: AcledResult) -> dict:
+    """Each history row says which file and which version of the event."""
+    return {
+        "reason_sql": "%s || CAST(t.acled_timestamp AS VARCHAR(20))",
+        "reason_params": [f"ACLED import {result.file_name}, timestamp "],
+    }
+
+
+def _apply_updates(cursor, result: AcledResult, record, user_id, now) -> None:
+    sets = ", ".join(f"{column} = s.{source}" for column, source in UPDATED_FROM_STAGE.items())
+    cursor.execute(
+        f"UPDATE {INCIDENT} SET {sets}, last_import_id = %s, updated_at = %s FROM {STAGE} s "
+        f"WHERE s.event_id = {INCIDENT}.acled_event_id AND {INCIDENT}.acled_event_id <> '' "
+        f"AND s.state = 'ok' AND s.ts > {INCIDENT}.acled_timestamp",
+        [record.pk, now],
+    )
+    # Every incident pointing at this import is, so far, one it updated.
+    history_insert(
+        Incident,
+        where="t.last_import_id = %s",
+        params=[record.pk],
+        history_type="~",
+        user_id=user_id,
+        when=now,
+        **_reason(result),
+    )
+    _replace_parties_of_updated(cursor, record, user_id, now, result)
+    source = IncidentSource._meta.db_table
+    cursor.execute(
+        f"UPDATE {source} SET published_on = s.stamped_on FROM {STAGE} s, {INCIDENT} i "
+        f"WHERE i.acled_event_id = s.event_id AND i.last_import_id = %s "
+        f"AND {source}.incident_id = i.id AND {source}.publisher = %s AND {source}.title = %s || s.event_id",
+        [record.pk, PUBLISHER, SOURCE_TITLE],
+    )
+
+
+def _apply_creates(cursor, result: AcledResult, record, user_id, now, publish: bool) -> None:
+    # Imports run one at a time: the incidents above today's largest id that point at
+    # this import are the ones it creates.
+    before = Incident.objects.aggregate(top=Max("pk"))["top"] or 0
+    _insert_created(cursor, record, user_id, now, publish)
+    history_insert(
+        Incident,
+        where="t.last_import_id = %s AND t.id > %s",
+        params=[record.pk, before],
+        history_type="+",
+        user_id=user_id,
+        when=now,
+        **_reason(result),
+    )
+    _insert_parties(cursor, record, user_id, now, where="i.id > %s", params=[before], result=result)
+    _insert_sources(cursor, record, before)
+
+
+def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
+    values = {
+        **{column: f"s.{source}" for column, source in UPDATED_FROM_STAGE.items()},
+        "acled_event_id": "s.event_id",
+        "occurred_time": "NULL",
+        "timezone": "'UTC'",
+        "civilians_injured": "NULL",
+        "other_figures": "CAST('{}' AS jsonb)" if _vendor() == "postgresql" else "'{}'",
+        "confidence": f"'{Confidence.MEDIUM}'",
+        "verification": f"'{Verification.REPORTED}'",
+        "internal_note": "''",
+        "published": "%s",
+        "last_import_id": "%s",
+        "created_by_id": "%s",
+        "created_at": "%s",
+        "updated_at": "%s",
+    }
+    names = ", ".join(values)
+    cursor.execute(
+        f"INSERT INTO {INCIDENT} ({names}) SELECT {', '.join(values.values())} FROM {STAGE} s "
+        f"WHERE s.state = 'ok' AND NOT EXISTS (SELECT 1 FROM {INCIDENT} i WHERE i.acled_event_id = s.event_id "
+        f"AND i.acled_event_id <> '')",
+        [publish, record.pk, user_id, now, now],
+    )
+
+
+def _party_elements(column: str) -> str:
+    if _vendor() == "postgresql":
+        return f"CROSS JOIN LATERAL unnest(CAST(s.{column} AS bigint[])) AS j(value)"
+    return f", json_each(s.{column}) AS j"
+
+
+def _insert_parties(cursor, record, user_id, now, *, where: str, params: list, result: AcledResult) -> None:
+    table = IncidentParty._meta.db_table
+    before = IncidentParty.objects.aggregate(top=Max("pk"))["top"] or 0
+    # Both roles in one statement.
+    selects, arguments = [], []
+    for role, column in ((IncidentRole.ALLEGED, "alleged"), (IncidentRole.INVOLVED, "involved")):
+        selects.append(
+            f"SELECT i.id, CAST(j.value AS BIGINT), %s FROM {STAGE} s JOIN {JOIN} {_party_elements(column)} "
+            f"WHERE i.last_import_id = %s AND s.{column} IS NOT NULL AND {where}"
+        )
+        arguments += [role, record.pk, *params]
+    cursor.execute(f"INSERT INTO {table} (incident_id, party_id, role) {' UNION ALL '.join(selects)}", arguments)
+    history_insert(
+        IncidentParty,
+        where="t.id > %s",
+        params=[before],
+        history_type="+",
+        user_id=user_id,
+        when=now,
+        reason=f"ACLED import {result.file_name}",
+    )
+
+
+def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResult) -> None:
+    """A newer version of an event may name other actors: its parties are the file's."""
+    table = IncidentParty._meta.db_table
+    updated = f"t.incident_id IN (SELECT id FROM {INCIDENT} WHERE last_import_id = %s)"
+    history_insert(
+        IncidentParty,
+        where=updated,
+        params=[record.pk],
+        history_type="-",
+        user_id=user_id,
+        when=now,
+        reason=f"ACLED import {result.file_name}",
+    )
+    cursor.execute(
+        f"DELETE FROM {table} WHERE incident_id IN (SELECT id FROM {INCIDENT} WHERE last_import_id = %s)",
+        [record.pk],
+    )
+    _insert_parties(cursor, record, user_id, now, where="1 = 1", params=[], result=result)
+
+
+def _insert_sources(cursor, record, before: int) -> None:
+    # Dated the day of the event's timestamp (UTC): when ACLED last published it.
+    if _vendor() == "postgresql":
+        stamped = "CAST(to_timestamp(i.acled_timestamp) AT TIME ZONE 'UTC' AS date)"
+    else:
+        stamped = "date(i.acled_timestamp, 'unixepoch')"
+    cursor.execute(
+        f"INSERT INTO {IncidentSource._meta.db_table} (incident_id, url, publisher, title, published_on, language) "
+        f"SELECT i.id, %s, %s, %s || i.acled_event_id, {stamped}, 'en' FROM {INCIDENT} i "
+        f"WHERE i.last_import_id = %s AND i.id > %s",
+        [EXPORT_TOOL_URL, PUBLISHER, SOURCE_TITLE, record.pk, before],
+    )
+
+
+def _retract(cursor, result: AcledResult, record, user_id, now) -> None:
+    if not result.retracted:
+        return
+    cursor.execute(
+        f"UPDATE {INCIDENT} SET verification = %s, last_import_id = %s, updated_at = %s "
+        f"WHERE id IN (SELECT id FROM {RETRACT})",
+        [Verification.RETRACTED, record.pk, now],
+    )
+    history_insert(
+        Incident,
+        where=f"t.id IN (SELECT id FROM {RETRACT})",
+        params=[],
+        history_type="~",
+        user_id=user_id,
+        when=now,
+        reason=(
+            f"ACLED import {result.file_name}: no longer in ACLED's export "
+            f"({result.first_day:%d %b %Y} to {result.last_day:%d %b %Y}, {', '.join(result.countries)})"
+        )[:500],
+    )
+
+
+# The service
+
+
+def acled_import(
+    *,
+    stream,
+    file_name: str,
+    user,
+    dry_run: bool = False,
+    publish: bool = False,
+    retract_missing: bool = False,
+    since: int | None = None,
+) -> AcledResult:
+    """Import an ACLED CSV export read from the binary ``stream``. A refused row is
+    skipped and reported; the other rows go on. A file that cannot be read at all (no
+    required column, not UTF-8) writes nothing but a failed record. ``dry_run`` plans and
+    writes nothing (a record of state preview keeps the plan)."""
+    result = AcledResult(file_name=file_name_of(file_name), dry_run=dry_run)
+    record = AcledImport.objects.create(
+        file_name=result.file_name,
+        sha256="",
+        started_by=user if getattr(user, "pk", None) else None,
+        started_at=timezone.now(),
+        state=AcledImport.State.RUNNING,
+    )
+    hashing = _Hashing(stream)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not dry_run and _vendor() == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            _create_stage(cursor)
+            _stage(cursor, io.BufferedReader(hashing, 1 << 16), result, since=since)
+            _plan(cursor, result)
+            if dry_run:
+                if retract_missing:
+                    _retract_scope(cursor, result, record.pk)
+            else:
+                _apply(cursor, result, record=record, user=user, publish=publish, retract=retract_missing)
+            _drop_stage(cursor)
+    except FileRefused as exc:
+        _failed(result)
+        result.errors = [{"row": "file", "field": exc.field, "message": exc.message}]
+        _finish(record, result, hashing, AcledImport.State.FAILED)
+        return result
+    except BaseException:
+        _failed(result)
+        _finish(record, result, hashing, AcledImport.State.FAILED)
+        raise
+    _finish(record, result, hashing, AcledImport.State.PREVIEW if dry_run else AcledImport.State.DONE)
+    return result
+
+
+def _failed(result: AcledResult) -> None:
+    """Nothing was written: the counts of the plan no longer hold."""
+    result.created = result.updated = result.unchanged = result.retracted = result.links_proposed = 0
+
+
+def _finish(record: AcledImport, result: AcledResult, hashing: _Hashing, state: str) -> None:
+    result.sha256 = hashing.digest.hexdigest()
+    record.sha256 = result.sha256
+    record.state = state
+    record.finished_at = timezone.now()
+    record.rows = result.rows
+    record.created, record.updated, record.unchanged = result.created, result.updated, result.unchanged
+    record.retracted, record.links_proposed = result.retracted, result.links_proposed
+    record.errors = result.errors
+    record.unmapped_actors = result.unmapped
+    record.save()
+    result.record = record
