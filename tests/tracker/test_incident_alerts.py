@@ -388,3 +388,71 @@ def test_the_api_gives_the_incident_of_an_alert_partners_only_readable_ones(
     assert incidents(partner_api) == {published.pk}
     assert partner_api.get(f"/api/v1/alerts/{draft_alert.pk}/").status_code == 404
     assert partner_api.get("/api/v1/alerts/", {"incident": str(2**63)}).status_code == 400
+
+
+# Concurrency (PostgreSQL)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("proposed", [False, True])
+def test_twenty_analysts_linking_at_once_raise_one_alert_and_one_message_each(
+    pledge, make_incident, analyst, azerbaijan, proposed
+):
+    from commitments.models import IncidentLink
+    from tests.tracker.test_concurrency import run_concurrently
+
+    subscribe(PARTNER, party=azerbaijan)
+    incident, obligation = make_incident(), obligation_of(pledge, azerbaijan)
+    if proposed:  # a rule's proposal that twenty analysts accept at once
+        IncidentLink.objects.create(incident=incident, obligation=obligation, state=LinkState.PROPOSED)
+    made = run_concurrently(
+        lambda _: incident_link(incident=incident, obligations=[obligation], user=analyst), count=20
+    )
+    assert sum(len(links) for links in made) == 1
+    link = IncidentLink.objects.get()
+    assert link.state == LinkState.LINKED
+    assert Alert.objects.get().incident_link == link
+    assert OutboundEmail.objects.filter(kind="alert").count() == 1
+
+
+# End to end: a real Celery worker on Redis, a real SMTP server
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_partner_receives_one_email_of_the_published_incident_through_the_worker(
+    celery_worker, smtp_server, client, pledge, make_incident, analyst, partner, azerbaijan
+):
+    from tests.tracker.test_email import links, path
+    from tests.tracker.test_email_worker import run, subjects
+    from tests.tracker.test_worker import wait_for
+
+    partner.email = PARTNER
+    partner.save()
+    notifications.subscription_create(email=PARTNER, user=partner, party=azerbaijan)
+    assert wait_for(lambda: len(smtp_server.handler.to(PARTNER)) == 1)  # the confirmation
+    (confirm,) = [u for u in links(smtp_server.handler.to(PARTNER)[0]) if "/alerts/confirm/" in u]
+    assert client.get(path(confirm)).status_code == 200
+
+    obligation = obligation_of(pledge, azerbaijan)
+    draft = make_incident(location="Shusha", published=False)
+    incident_link(incident=draft, obligations=[obligation], user=analyst)
+    shelling = make_incident(location="Stepanakert")
+    incident_link(incident=shelling, obligations=[obligation], user=analyst)  # queues the sender on commit
+    expected = (
+        "Incident linked: Refrain from targeting civilians, Azerbaijan: "
+        "Explosions/Remote violence: Shelling/artillery/missile attack, Stepanakert, Nagorno-Karabakh, "
+        "Azerbaijan, 2 Nov 2020"
+    )
+    assert wait_for(lambda: expected in subjects(smtp_server, PARTNER))
+    run(celery_worker, "tracker.send_outbox")
+    assert subjects(smtp_server, PARTNER).count(expected) == 1
+    assert len(smtp_server.handler.to(PARTNER)) == 2  # the confirmation and the one alert
+    (alert_mail,) = [m for m in smtp_server.handler.to(PARTNER) if m["Subject"] == expected]
+    raw = alert_mail.as_bytes().decode("utf-8", errors="replace")
+    text = alert_mail.get_body(("plain",)).get_content()
+    assert f"/incidents/{shelling.pk}/" in text
+    assert "Shelling of a residential district." in text
+    assert "Shusha" not in raw
+    assert INTERNAL not in raw
+    assert INTERNAL not in alert_mail.get_body(("html",)).get_content()
