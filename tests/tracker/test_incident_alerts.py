@@ -25,7 +25,7 @@ from tests.factories import AgreementFactory
 from tests.tracker.test_email_visibility import ANALYST, EVERYONE, EXTERNAL, NO_ROLE, PARTNER, subscribe
 from tracker import notifications
 from tracker.choices import AlertKind, OutboxStatus
-from tracker.models import Alert, OutboundEmail
+from tracker.models import Alert, OutboundEmail, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -357,11 +357,15 @@ def test_the_inbox_lists_incident_alerts_analysts_see_drafts_partners_do_not(
     assert f'href="/incidents/{published.pk}/"' in page
     assert f'href="/incidents/{draft.pk}/"' in page
     assert "Draft</span>" in page
+    dashboard = client.get("/").content.decode()  # its "Unacknowledged alerts" section
+    assert f'href="/incidents/{published.pk}/"' in dashboard
+    assert 'value="incident_linked"' in page  # the kind filter offers it
     client.force_login(partner)
     page = client.get("/alerts/inbox/", {"kind": "incident_linked"}).content.decode()
     assert f'href="/incidents/{published.pk}/"' in page
     assert f"/incidents/{draft.pk}/" not in page
     assert "Shusha" not in page
+    assert f"/incidents/{draft.pk}/" not in client.get("/").content.decode()
 
 
 def test_the_api_gives_the_incident_of_an_alert_partners_only_readable_ones(
@@ -456,3 +460,44 @@ def test_a_partner_receives_one_email_of_the_published_incident_through_the_work
     assert "Shusha" not in raw
     assert INTERNAL not in raw
     assert INTERNAL not in alert_mail.get_body(("html",)).get_content()
+
+
+# Choosing them
+
+
+def test_an_analyst_subscribes_a_focal_point_to_incidents_with_unverified_reports(client, analyst, azerbaijan):
+    from tests.tracker.test_focal_points import URL, form
+
+    client.force_login(analyst)
+    page = client.get(URL).content.decode()
+    assert 'name="on_incident_linked"' in page
+    assert 'name="include_unverified"' in page
+    response = client.post(URL, form(party=azerbaijan.pk, on_incident_linked="on", include_unverified="on"))
+    assert response.status_code == 302
+    subscription = Subscription.objects.get()
+    assert (subscription.kinds(), subscription.include_unverified) == (["due_soon", "overdue", "incident_linked"], True)
+    assert "incident linked (unverified incidents too)" in client.get(URL).content.decode()
+
+
+def test_the_admin_creates_a_subscription_with_the_incident_choices(client, azerbaijan):
+    from tests.factories import UserFactory
+    from tracker.models import Recipient
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    recipient = Recipient.objects.create(email="focal@partner.example")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/tracker/subscription/add/",
+        {
+            "recipient": recipient.pk,
+            "party": azerbaijan.pk,
+            "on_status_changed": "on",
+            "include_unverified": "on",
+            "delivery": "immediate",
+            "digest_hour": 8,
+            "timezone": "UTC",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    subscription = Subscription.objects.get()
+    assert (subscription.on_incident_linked, subscription.include_unverified) == (False, True)
