@@ -103,6 +103,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
             on_due_soon=data["on_due_soon"],
             on_overdue=data["on_overdue"],
             on_status_changed=data["on_status_changed"],
+            on_incident_linked=data["on_incident_linked"],
+            include_unverified=data["include_unverified"],
             delivery=data["delivery"],
             digest_hour=data["digest_hour"],
             timezone_name=data["timezone"],

@@ -4,7 +4,7 @@ states (unacknowledged, acknowledged, resolved) and of "mine"."""
 from django.db.models import Q, QuerySet
 
 from .models import Alert, Subscription
-from .roles import published_only
+from .roles import readable_alerts
 
 # An alert waits for a person while nobody acknowledged it and the system did not resolve it.
 STATES = {
@@ -16,8 +16,9 @@ STATES = {
 
 
 def visible_alerts(request) -> QuerySet[Alert]:
-    """The alerts the requesting user may read: partners, those of published agreements."""
-    return published_only(Alert.objects.all(), request, "obligation__commitment__agreement__")
+    """The alerts the requesting user may read: partners, those of published agreements,
+    and of published incidents whose link holds (roles.readable_alerts)."""
+    return Alert.objects.filter(readable_alerts(request.user))
 
 
 def mine_q(user) -> Q:
@@ -35,6 +36,6 @@ def unacknowledged(request) -> QuerySet[Alert]:
 
 def for_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """What a row shows, in one query, newest first."""
-    return alerts.select_related("obligation__commitment__agreement", "party", "acknowledged_by").order_by(
-        "-raised_at", "-pk"
-    )
+    return alerts.select_related(
+        "obligation__commitment__agreement", "party", "acknowledged_by", "incident_link__incident"
+    ).order_by("-raised_at", "-pk")

@@ -14,7 +14,11 @@ from django.urls import reverse
 from commitments.rules import format_due
 
 from .choices import AlertKind, MessageKind
+from .incident_emails import incident_context
 from .models import Alert, OutboundEmail
+
+# What an incident-linked alert's email reads of its incident's parties, in one query.
+INCIDENT_PARTIES = "incident_link__incident__party_roles__party"
 
 
 def absolute(path: str) -> str:
@@ -57,6 +61,7 @@ def alert_context(alert: Alert) -> dict:
         # Reasons for non-fulfilment are public, like the summary.
         "update_reasons": "; ".join(r.label for r in update.reasons.all()) if update else "",
         "url": absolute(reverse("commitments:detail", args=[commitment.pk])),
+        "incident": incident_context(alert.incident_link.incident, absolute) if alert.incident_link_id else None,
     }
 
 
@@ -83,6 +88,10 @@ def alert_subject(context: dict) -> str:
         return f"Overdue: {title}, {party}, due {context['due_day']}"
     if kind == AlertKind.DUE_SOON:
         return f"Due soon: {title}, {party}, due {context['due_day']}"
+    if kind == AlertKind.INCIDENT_LINKED:
+        incident = context["incident"]
+        draft = " [draft]" if incident["draft"] else ""
+        return f"Incident linked{draft}: {title}, {party}: {incident['type']}, {incident['place']}, {incident['when']}"
     return f"Status changed: {title}, {party}: {context['update_status']}"
 
 
@@ -113,7 +122,7 @@ def render_message(message: OutboundEmail) -> EmailMultiAlternatives:
             # Only what the recipient may read now, and what is not resolved since, whatever
             # the digest held when queued.
             context["groups"] = digest_groups(
-                message.digest_alert_ids, message.recipient.readable_alerts() & Q(resolved_at__isnull=True)
+                message.digest_alert_ids, message.readable_alerts() & Q(resolved_at__isnull=True)
             )
             context["count"] = sum(len(items) for _, items in context["groups"])
             context["digest_date"] = message.digest_date
@@ -137,7 +146,8 @@ def digest_groups(alert_ids: list[int], readable: Q) -> list[tuple]:
     alerts = (
         Alert.objects.filter(readable, pk__in=alert_ids)
         .select_related("obligation__commitment__agreement", "obligation__party", "status_update")
-        .prefetch_related("status_update__reasons")
+        .select_related("incident_link__incident")
+        .prefetch_related("status_update__reasons", INCIDENT_PARTIES)
     )
     groups: dict = defaultdict(list)
     for alert in alerts:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from utilities.signed_links import signed_link_data
 
 from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
-from .emails import render_message
+from .emails import INCIDENT_PARTIES, render_message
 from .models import Alert, OutboundEmail, Recipient, Subscription
 from .sql import insert_from_select
 
@@ -213,7 +213,7 @@ def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
     now = timezone.now()
     queued = 0
     for subscription in _deliverable_subscriptions(Delivery.IMMEDIATE):
-        rows = alerts.filter(subscription.alert_filter(), subscription.recipient.readable_alerts()).annotate(
+        rows = alerts.filter(subscription.alert_filter(), subscription.readable_alerts()).annotate(
             m_kind=Value(MessageKind.ALERT, output_field=CharField()),
             m_recipient=Value(subscription.recipient_id, output_field=IntegerField()),
             m_subscription=Value(subscription.pk, output_field=IntegerField()),
@@ -255,7 +255,7 @@ def digests_queue(*, now: datetime | None = None) -> int:
             alert_ids = list(
                 Alert.objects.filter(
                     subscription.alert_filter(),
-                    subscription.recipient.readable_alerts(),
+                    subscription.readable_alerts(),
                     resolved_at__isnull=True,  # its cause is gone: no news any more
                     raised_at__gt=since,
                     raised_at__lte=now,
@@ -318,8 +318,9 @@ def _claim(batch_size: int, now: datetime) -> list[OutboundEmail]:
             "alert__obligation__commitment__agreement",
             "alert__obligation__party",
             "alert__status_update",
+            "alert__incident_link__incident",
         )
-        .prefetch_related("recipient__user__groups")
+        .prefetch_related("recipient__user__groups", f"alert__{INCIDENT_PARTIES}")
         .order_by("pk")
     )
 
@@ -415,7 +416,7 @@ def _readable_now(messages: list[OutboundEmail]) -> dict[int, list[int]]:
     """For each alert and digest of the batch, the alerts in it that its recipient may read
     at sending time: an agreement may have been unpublished, or a user may have lost the
     analyst role, since it was queued. One query per distinct rule, not per message."""
-    about = {m.pk: (m.recipient.readable_alerts(), ids) for m in messages if (ids := _alert_ids(m)) is not None}
+    about = {m.pk: (m.readable_alerts(), ids) for m in messages if (ids := _alert_ids(m)) is not None}
     wanted: dict = defaultdict(set)
     for rule, ids in about.values():
         wanted[rule].update(ids)
@@ -448,6 +449,8 @@ def _cancel_reason(message: OutboundEmail, readable: dict[int, list[int]], resol
     if message.pk in readable and not readable[message.pk]:
         if message.kind == MessageKind.DIGEST:
             return "nothing in this digest that the recipient may read"
+        if message.alert.kind == AlertKind.INCIDENT_LINKED:
+            return "not to be told of this incident now: unpublished, retracted, unverified, or its link removed"
         return "the recipient may not read this agreement (a draft)"
     if message.kind == MessageKind.ALERT and message.alert.resolved:
         return f"the alert was resolved: {message.alert.get_resolved_reason_display()}"
@@ -547,5 +550,36 @@ def status_changed_alerts_raise(*, status_update_ids: list[int]) -> int:
     if raised:
         queue_alert_messages(
             alerts=Alert.objects.filter(kind=AlertKind.STATUS_CHANGED, status_update_id__in=status_update_ids)
+        )
+    return raised
+
+
+# Incidents linked
+
+
+def incident_linked_alerts_raise(*, link_ids: list[int]) -> int:
+    """Raise one incident-linked alert per new link of an incident to an obligation (the
+    party is the obligation's), and queue its messages, in the transaction that made the
+    link: nothing is raised for a link that rolls back, and the sender is queued on commit.
+    The alerts' unique constraint (one per link) makes this safe to call twice, or from
+    concurrent links of the same incident and obligation."""
+    from commitments.choices import LinkState
+    from commitments.models import IncidentLink
+
+    now = timezone.now()
+    links = IncidentLink.objects.filter(pk__in=link_ids, state=LinkState.LINKED)
+    rows = links.annotate(
+        a_kind=Value(AlertKind.INCIDENT_LINKED, output_field=CharField()),
+        a_party=F("obligation__party_id"),
+        a_due=F("obligation__due_at"),
+        a_lead=Value(timedelta(0), output_field=DurationField()),
+        a_raised=Value(now, output_field=DateTimeField()),
+    ).values_list("a_kind", "obligation_id", "a_party", "a_due", "a_lead", "a_raised", "id")
+    raised = insert_from_select(
+        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "incident_link"], rows
+    )
+    if raised:
+        queue_alert_messages(
+            alerts=Alert.objects.filter(kind=AlertKind.INCIDENT_LINKED, incident_link_id__in=link_ids, raised_at=now)
         )
     return raised

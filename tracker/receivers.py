@@ -3,7 +3,8 @@
 Work for a worker is queued with transaction.on_commit, so the worker reads committed
 data. If the broker is down the save still succeeds: the failure is logged and the next
 scheduled run catches up. Status-changed alerts and their outbox rows are written at
-once, in the transaction that recorded the status update; so are the changed obligations'
+once, in the transaction that recorded the status update (incident-linked alerts, in the
+one that linked the incident); so are the changed obligations'
 overdue flags and the resolution of their alerts whose cause is gone (see
 services.obligations_refresh), so that no page says "overdue" right after a fulfilment or
 an extension."""
@@ -13,7 +14,7 @@ import logging
 from django.db import transaction
 from django.dispatch import receiver
 
-from commitments.signals import deadlines_changed, status_recorded
+from commitments.signals import deadlines_changed, incident_linked, status_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +48,10 @@ def status_changed(status_update_ids, **kwargs) -> None:
     status_changed_alerts_raise(status_update_ids=status_update_ids)
     obligations_refresh(obligations=Obligation.objects.filter(status_updates__in=status_update_ids))
     transaction.on_commit(lambda: enqueue_task("tracker.sweep_deadlines"))
+
+
+@receiver(incident_linked)
+def incident_linked_alerts(link_ids, **kwargs) -> None:
+    from .notifications import incident_linked_alerts_raise
+
+    incident_linked_alerts_raise(link_ids=link_ids)

@@ -124,4 +124,7 @@ def readable_filter(user, name: str) -> Q:
 
 
 def kinds_label(subscription: Subscription) -> str:
-    return ", ".join(str(AlertKind(kind).label).lower() for kind in subscription.kinds())
+    label = ", ".join(str(AlertKind(kind).label).lower() for kind in subscription.kinds())
+    if subscription.on_incident_linked and subscription.include_unverified:
+        label += " (unverified incidents too)"
+    return label

@@ -107,3 +107,39 @@ def test_an_alert_resolves_itself_when_the_obligation_is_fulfilled(page: Page, l
     expect(row).to_contain_text("Obligation fulfilled")
     expect(alert_row(page.locator("table"), page, "ARM")).to_have_count(0)
     screenshot(page, "inbox-resolved-1280")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_subscriber_chooses_incident_alerts_and_unverified_reports(page: Page, analyst, screenshot, width):
+    from tracker.models import Subscription
+
+    analyst.email = "ana@tracker.example"
+    analyst.save()
+    page.set_viewport_size(WIDTHS[width])
+    log_in(page, analyst.username)
+    page.goto("/alerts/")
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Subscribe"))
+    incidents = form.get_by_role("checkbox", name="Incident linked")
+    unverified = form.get_by_role("checkbox", name="Include unverified incidents")
+    expect(incidents).to_be_checked()  # on by default, like the other kinds
+    expect(unverified).not_to_be_checked()  # partners hear of corroborated reports only, unless asked
+    expect(form).to_contain_text("not yet corroborated or verified")
+    unverified.check()
+    screenshot(page, f"alerts-incident-boxes-{width}")
+    form.get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("status")).to_contain_text("Subscribed")
+    subscription = Subscription.objects.get(recipient__email="ana@tracker.example")
+    assert (subscription.on_incident_linked, subscription.include_unverified) == (True, True)
+
+    page.goto("/account/")
+    expect(page.locator("#subscriptions + table")).to_contain_text("incident linked (unverified incidents too)")
+    page.goto(f"/account/subscriptions/{subscription.pk}/")
+    expect(page.get_by_role("checkbox", name="Incident linked")).to_be_checked()
+    unverified = page.get_by_role("checkbox", name="Include unverified incidents")
+    expect(unverified).to_be_checked()
+    unverified.uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("Subscription saved")
+    subscription.refresh_from_db()
+    assert subscription.include_unverified is False
+    screenshot(page, f"account-subscriptions-{width}")

@@ -5,7 +5,8 @@ from commitments.api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, Str
 
 from ..choices import AlertKind
 from ..models import Alert
-from .base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, published_only
+from ..roles import readable_alerts
+from .base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -14,6 +15,8 @@ class AlertSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code")
     acknowledged = serializers.BooleanField()
     resolved = serializers.BooleanField()
+    # The incident of an incident-linked alert; null for the other kinds.
+    incident = serializers.IntegerField(source="incident_link.incident_id", allow_null=True, default=None)
 
     class Meta:
         model = Alert
@@ -23,6 +26,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "kind",
             "commitment",
             "party",
+            "incident",
             "due_at",
             "lead_time",
             "raised_at",
@@ -38,6 +42,7 @@ class AlertFilter(django_filters.FilterSet):
     party = PartyCodeFilter(field_name="party__code")
     agreement = IdFilter(field_name="obligation__commitment__agreement_id")
     commitment = IdFilter(field_name="obligation__commitment_id")
+    incident = IdFilter(field_name="incident_link__incident_id")
     acknowledged = StrictBooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     resolved = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
     raised_since = UtcDateTimeFilter(field_name="raised_at", lookup_expr="gte")
@@ -52,7 +57,7 @@ class AlertCursor(Cursor):
 
 
 class AlertViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
-    """Deadline and status alerts raised by the tracker."""
+    """Deadline, status and incident-linked alerts raised by the tracker."""
 
     permission_classes = [PartnersReadAnalystsWrite]
     lookup_value_regex = ID_LOOKUP
@@ -61,5 +66,7 @@ class AlertViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = AlertCursor
 
     def get_queryset(self):
-        queryset = Alert.objects.select_related("obligation", "party")
-        return published_only(queryset, self.request, "obligation__commitment__agreement__")
+        # Partners: published agreements, and published incidents whose link holds.
+        return Alert.objects.select_related("obligation", "party", "incident_link").filter(
+            readable_alerts(self.request.user)
+        )

@@ -8,7 +8,7 @@ from commitments.choices import Category
 from commitments.rules import validate_time_zone
 
 from ..choices import AlertKind, Delivery, MessageKind, OutboxStatus
-from ..roles import readable_agreements
+from ..roles import readable_alerts
 
 
 class Recipient(models.Model):
@@ -39,10 +39,11 @@ class Recipient(models.Model):
     def deliverable(self) -> bool:
         return self.confirmed_at is not None and self.bounced_at is None
 
-    def readable_alerts(self) -> Q:
+    def readable_alerts(self, *, include_unverified: bool = False) -> Q:
         """The alerts this address may be told about (its user's role; no login: published
-        agreements only). Applied when a message is queued and again when it is sent."""
-        return readable_agreements(self.user, "obligation__commitment__agreement__")
+        agreements and incidents only, reports still unverified only if asked for: see
+        roles.readable_alerts). Applied when a message is queued and again when it is sent."""
+        return readable_alerts(self.user, include_unverified=include_unverified)
 
 
 class Subscription(models.Model):
@@ -146,6 +147,11 @@ class Subscription(models.Model):
             q &= Q(obligation__commitment__category=self.category)
         return q
 
+    def readable_alerts(self) -> Q:
+        """What its recipient may be told of, with this subscription's choice about
+        unverified incidents: the rule for queueing, digests and the check at sending."""
+        return self.recipient.readable_alerts(include_unverified=self.include_unverified)
+
     def clean(self) -> None:
         if not self.kinds():
             raise ValidationError({"on_overdue": "Choose at least one kind of alert."})
@@ -203,3 +209,10 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} ({self.get_status_display().lower()})"
+
+    def readable_alerts(self) -> Q:
+        """What this message's recipient may be told of now, with its subscription's
+        choice about unverified incidents (the recipient and subscription as loaded with
+        the message: no query of its own)."""
+        include = self.subscription.include_unverified if self.subscription_id else False
+        return self.recipient.readable_alerts(include_unverified=include)

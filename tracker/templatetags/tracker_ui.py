@@ -72,3 +72,11 @@ def overdue_text(since, zone) -> str:
 def overdue_for(since) -> str:
     """ "3 weeks": how long since an obligation's due moment (its overdue_since)."""
     return rules.overdue_for(since, timezone.now()) if since else ""
+
+
+@register.filter
+def incident_path(incident_id) -> str:
+    """The incident's page, ``{{ id|incident_path }}``: the one place of its URL."""
+    from tracker.incident_emails import incident_path as path
+
+    return path(incident_id)
