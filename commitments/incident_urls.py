@@ -5,9 +5,7 @@ from django.urls import path, re_path
 
 from tracker.api.base import ID_LOOKUP
 
-from . import incident_pages
-
-from . import acled_pages
+from . import acled_pages, incident_pages
 
 app_name = "incidents"
 

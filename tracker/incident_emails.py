@@ -1,13 +1,14 @@
 """What an email says about the incident of an incident-linked alert. A plain dict, never
 the Incident itself, so that no template can reach its internal note."""
 
+from django.urls import reverse
+
 from commitments.choices import IncidentRole, Verification
 from commitments.models import Incident
 
 
 def incident_path(incident_id: int) -> str:
-    # The incident's page (issue 14's /incidents/<id>/), built by the evidence pages.
-    return f"/incidents/{incident_id}/"
+    return reverse("incidents:detail", args=[incident_id])
 
 
 def _when(incident: Incident) -> str:
