@@ -16,7 +16,7 @@ from utilities.validators import validate_one_line_text
 from .choices import IncidentRole, LinkState, Verification
 from .models import Incident, IncidentLink, IncidentParty, IncidentSource, Obligation
 from .services import SourceInput, _clean, _raise_if, _track
-from .signals import incident_linked
+from .signals import incident_disclosed, incident_linked
 
 # What an analyst edits on an incident; verification and publication have their own steps.
 EDITABLE = (
@@ -168,6 +168,8 @@ def incident_verify(*, incident: Incident, verification: str, reason: str, user)
     incident.verification = verification
     label = Verification(verification).label
     _track(incident, user, f"{was} → {label}: {reason.strip()}").save(update_fields=["verification", "updated_at"])
+    if verification not in Verification.unverified() | {Verification.RETRACTED}:
+        incident_disclosed.send(sender=Incident, incident_ids=[incident.pk])
     return incident
 
 
@@ -178,6 +180,8 @@ def incident_publish(*, incident: Incident, published: bool, user) -> Incident:
         incident.published = published
         reason = "Published" if published else "Withdrawn from partners"
         _track(incident, user, reason).save(update_fields=["published", "updated_at"])
+        if published:
+            incident_disclosed.send(sender=Incident, incident_ids=[incident.pk])
     return incident
 
 

@@ -12,3 +12,7 @@ status_recorded = Signal()
 
 # Analysts linked incidents to obligations (state "linked"): kwargs ``link_ids``.
 incident_linked = Signal()
+
+# Incidents became readable to more people (published, or verified beyond "reported"):
+# kwargs ``incident_ids``. Alerts already raised for their links reach those readers now.
+incident_disclosed = Signal()

@@ -583,3 +583,17 @@ def incident_linked_alerts_raise(*, link_ids: list[int]) -> int:
             alerts=Alert.objects.filter(kind=AlertKind.INCIDENT_LINKED, incident_link_id__in=link_ids, raised_at=now)
         )
     return raised
+
+
+def incident_alerts_requeue(*, incident_ids: list[int]) -> int:
+    """Queue the immediate messages that the incidents' alerts now warrant: a partner who
+    was not told of a draft or of a report still unverified hears of it once it is published
+    or corroborated. Who was told already is not told again (one message per alert and
+    subscription); resolved alerts stay quiet."""
+    return queue_alert_messages(
+        alerts=Alert.objects.filter(
+            kind=AlertKind.INCIDENT_LINKED,
+            incident_link__incident_id__in=incident_ids,
+            resolved_at__isnull=True,
+        )
+    )

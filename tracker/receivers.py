@@ -14,7 +14,7 @@ import logging
 from django.db import transaction
 from django.dispatch import receiver
 
-from commitments.signals import deadlines_changed, incident_linked, status_recorded
+from commitments.signals import deadlines_changed, incident_disclosed, incident_linked, status_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +55,10 @@ def incident_linked_alerts(link_ids, **kwargs) -> None:
     from .notifications import incident_linked_alerts_raise
 
     incident_linked_alerts_raise(link_ids=link_ids)
+
+
+@receiver(incident_disclosed)
+def incident_disclosed_alerts(incident_ids, **kwargs) -> None:
+    from .notifications import incident_alerts_requeue
+
+    incident_alerts_requeue(incident_ids=incident_ids)

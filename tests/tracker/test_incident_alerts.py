@@ -186,6 +186,26 @@ def test_who_is_told_of_a_linked_incident(
         assert ("DRAFT: not published" in message.body) is draft
 
 
+def test_partners_hear_of_a_linked_draft_once_it_is_published_and_corroborated_only_then(
+    readers, pledge, make_incident, analyst, azerbaijan
+):
+    readers()
+    incident = make_incident(published=False, verification=Verification.REPORTED)
+    incident_link(incident=incident, obligations=[obligation_of(pledge, azerbaijan)], user=analyst)
+    assert set(told()) == {ANALYST}
+    mail.outbox.clear()
+
+    incident_publish(incident=incident, published=True, user=analyst)
+    assert told() == {}  # published, but still only reported
+    incident_verify(incident=incident, verification=Verification.CORROBORATED, reason="A second source.", user=analyst)
+    assert set(told()) == set(NOT_ANALYSTS)  # the analyst was told already, once
+    assert all(len(messages) == 1 for messages in told().values())
+    mail.outbox.clear()
+
+    incident_verify(incident=incident, verification=Verification.VERIFIED, reason="Seen on site.", user=analyst)
+    assert told() == {}  # nobody is told twice
+
+
 def test_nobody_but_analysts_hears_of_an_incident_on_an_unpublished_agreement(
     readers, make_commitment, make_incident, analyst, azerbaijan
 ):
