@@ -39,7 +39,7 @@ class Scenario:
     incidents: dict[str, Incident]
 
 
-def _incident(user, name, occurred_on, killed, injured, parties, published=True) -> Incident:
+def make_incident(user, name, occurred_on, killed, injured, parties, published=True) -> Incident:
     return incidents.incident_create(
         fields={
             "occurred_on": occurred_on,
@@ -78,14 +78,14 @@ def build(*, analyst, armenia, azerbaijan, make_commitment) -> Scenario:
     g_aze = geneva.obligations.get(party=azerbaijan)
     m_arm = moscow.obligations.get(party=armenia)
     made = {
-        "shelling": _incident(analyst, "shelling", date(2020, 12, 28), 2, None, [armenia, azerbaijan]),
-        "drone": _incident(analyst, "drone", date(2021, 1, 3), None, 5, [azerbaijan]),
-        "retracted": _incident(analyst, "retracted", date(2020, 12, 29), 100, 100, [armenia]),
-        "draft": _incident(analyst, "draft", date(2021, 1, 4), 7, 1, [armenia], published=False),
-        "proposed": _incident(analyst, "proposed", date(2020, 12, 30), 50, 50, [azerbaijan]),
-        "rejected": _incident(analyst, "rejected", date(2020, 12, 30), 60, 60, [azerbaijan]),
-        "removed": _incident(analyst, "removed", date(2020, 12, 30), 70, 70, [armenia]),
-        "moscow": _incident(analyst, "moscow", date(2020, 12, 31), 3, 0, [armenia]),
+        "shelling": make_incident(analyst, "shelling", date(2020, 12, 28), 2, None, [armenia, azerbaijan]),
+        "drone": make_incident(analyst, "drone", date(2021, 1, 3), None, 5, [azerbaijan]),
+        "retracted": make_incident(analyst, "retracted", date(2020, 12, 29), 100, 100, [armenia]),
+        "draft": make_incident(analyst, "draft", date(2021, 1, 4), 7, 1, [armenia], published=False),
+        "proposed": make_incident(analyst, "proposed", date(2020, 12, 30), 50, 50, [azerbaijan]),
+        "rejected": make_incident(analyst, "rejected", date(2020, 12, 30), 60, 60, [azerbaijan]),
+        "removed": make_incident(analyst, "removed", date(2020, 12, 30), 70, 70, [armenia]),
+        "moscow": make_incident(analyst, "moscow", date(2020, 12, 31), 3, 0, [armenia]),
     }
     link = incidents.incident_link
     link(incident=made["shelling"], obligations=[g_arm, g_aze], user=analyst)
