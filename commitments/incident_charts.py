@@ -171,8 +171,10 @@ def _axis_labels(svg, places, left: float, slot: float, bottom_y: float, layout:
             chosen.pop()
         chosen.append(weeks[-1])
     for n in chosen:
-        x = left + (n + 0.5) * slot
         day = places[n][0].start
+        # Centred under its bar, but never past the drawing's edge (the first and last).
+        half = size * CHAR_WIDTH * len(date_format(day, "j M")) / 2 + 2
+        x = min(max(left + (n + 0.5) * slot, half), layout.width - half)
         _text(svg, x, bottom_y + size * 1.3, date_format(day, "j M"), size, fill="#222", **{"text-anchor": "middle"})
         _text(svg, x, bottom_y + size * 2.6, str(day.year), size, fill="#222", **{"text-anchor": "middle"})
     return bottom_y + size * 2.6
@@ -193,7 +195,7 @@ def incidents_by_week(data: IncidentWeeks) -> Chart:
     columns = [f"{name} ({code})" if code else name for code, name, _, _ in series]
     rows = [
         (
-            f"{_week_label(week)} (ISO {week.isocalendar().year}-W{week.isocalendar().week:02d})",
+            f"{date_format(week, 'j M Y')} ({week.isocalendar().year}-W{week.isocalendar().week:02d})",
             [counts[i] for *_, counts in series],
         )
         for i, week in enumerate(data.weeks)
@@ -202,7 +204,7 @@ def incidents_by_week(data: IncidentWeeks) -> Chart:
     return Chart(
         title="Linked incidents per week, by party",
         svgs={layout.name: _svg(data, series, places, layout) for layout in LAYOUTS},
-        row_heading="Week",
+        row_heading="Week from Monday (ISO week)",
         columns=columns,
         rows=rows,
         note=note,

@@ -36,8 +36,8 @@ def test_an_analyst_sees_drafts_counted_and_the_weekly_chart(client, analyst, sc
     assert "Retracted incidents are not counted" in text
     assert "(not reported for 1 incident)" in text
     # The chart's table: one row per week with incidents, one column per party.
-    assert "Week of 28 Dec 2020 (ISO 2020-W53)</th><td>1</td><td>2</td>" in text
-    assert "Week of 4 Jan 2021 (ISO 2021-W01)</th><td>1</td><td>0</td>" in text
+    assert "28 Dec 2020 (2020-W53)</th><td>1</td><td>2</td>" in text
+    assert "4 Jan 2021 (2021-W01)</th><td>1</td><td>0</td>" in text
     assert 'class="incident-weeks chart-wide"' in text and 'class="incident-weeks chart-narrow"' in text
     assert f'href="/incidents/?commitment={scenario.geneva.pk}"' in text
 
