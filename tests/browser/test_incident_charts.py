@@ -1,6 +1,6 @@
 """The incidents section of a commitment's and a party's page in a real browser, on a
 laptop and on a phone: the weekly chart fills its column with readable text, the counts
-and the table are there, and a screenshot of each is kept to look at."""
+and the table are there, axe finds no violation, and a screenshot of each is kept."""
 
 from datetime import date, timedelta
 
@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from commitments import incidents
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_accessibility import check
 from tests.browser.steps import log_in
 from tests.browser.test_charts import MEASURE
 from tests.commitments.incident_scenario import build, make_incident
@@ -50,5 +51,6 @@ def test_the_incidents_section_reads_on_a_laptop_and_a_phone(
         assert page_width[0] <= page_width[1]  # nothing wider than the phone
         section.get_by_text("The figures as a table").click()
         expect(section.get_by_role("rowheader", name="28 Dec 2020 (2020-W53)")).to_be_visible()
+        check(page, url)  # axe (WCAG 2.1 AA) with the section and its table open
         section.scroll_into_view_if_needed()
         section.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
