@@ -23,7 +23,7 @@ commitment and party pages and by the API's summary.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from tracker.roles import readable_incident_links
@@ -57,8 +57,10 @@ def counted_links(user, day: date | None = None) -> QuerySet[IncidentLink]:
 def one_per_incident(links: QuerySet[IncidentLink], key: str) -> QuerySet[IncidentLink]:
     """Of ``links``, one per incident and value of ``key`` (the first by id), so that
     sums and counts over them count each incident once for the commitment or party."""
-    first = links.filter(incident=OuterRef("incident"), **{key: OuterRef(key)}).order_by("pk").values("pk")[:1]
-    return links.filter(pk=Subquery(first))
+    # A grouped subquery (MIN(id) per key and incident) that the database hash-joins: a
+    # correlated one per row took 0.7 to 1.5 s over 28,000 links on PostgreSQL.
+    first = links.order_by().values(key, "incident").annotate(first=Min("pk")).values("first")
+    return IncidentLink.objects.filter(pk__in=first)
 
 
 @dataclass(frozen=True)
