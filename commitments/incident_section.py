@@ -1,6 +1,6 @@
 """The "Incidents" section of a commitment's and a party's page: the counts and the
 weekly chart of commitments.incident_selectors, for the reader and the page's ``as_of``
-day, and the link to the incidents list narrowed to the commitment or party. Three
+day, and the link to the incidents list narrowed to the commitment or party. Two
 queries whatever the number of incidents."""
 
 from dataclasses import dataclass
