@@ -86,12 +86,21 @@ def _status_effective_on(day: date) -> Subquery:
     return Subquery(_latest_on(day).values("effective_on")[:1], output_field=DateField())
 
 
+def _with_latest_update(obligations: QuerySet[Obligation], day: date | None) -> QuerySet[Obligation]:
+    return obligations.annotate(latest_update=Subquery(_latest_on(day).values("id")[:1]))
+
+
+def latest_update_ids(obligations: QuerySet[Obligation], day: date | None = None) -> QuerySet:
+    """The ids of each obligation's latest status update effective on or before ``day``
+    (today's latest without one; the obligation's current status), as a subquery for
+    ``statusupdate__in``: one update per obligation, so superseded ones never count."""
+    return _with_latest_update(obligations, day).values("latest_update")
+
+
 def latest_updates(obligations: QuerySet[Obligation], day: date | None = None) -> dict[int, StatusUpdate]:
     """Each obligation's latest status update effective on or before ``day`` (today's
     latest without one), by obligation id; obligations with none are absent. Two queries."""
-    ids = obligations.annotate(latest_update=Subquery(_latest_on(day).values("id")[:1])).values_list(
-        "pk", "latest_update"
-    )
+    ids = _with_latest_update(obligations, day).values_list("pk", "latest_update")
     by_update = {update: pk for pk, update in ids if update is not None}
     updates = StatusUpdate.objects.in_bulk(list(by_update))
     return {by_update[update_id]: update for update_id, update in updates.items()}

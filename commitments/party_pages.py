@@ -19,6 +19,7 @@ from .as_of_pages import as_of_of, party_page_as_of
 from .choices import Status
 from .form_errors import add_service_errors
 from .form_once import once
+from .incident_section import incident_section
 from .list_filters import PartyListFilter
 from .list_pages import Paged, can_write, paginate
 from .models import Agreement, AgreementParticipant, Obligation
@@ -128,6 +129,7 @@ def party_detail(request, code: str):
         "obligations": rows,
         "record": _on_time_record(totals),
         "agreements": _agreements_of(request, party, obligations),
+        "incidents": incident_section(request.user, party=party, day=as_of.day),
     }
     return render(request, "commitments/party_detail.html", context, status=as_of.status)
 

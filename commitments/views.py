@@ -16,6 +16,7 @@ from .agreement_forms import PublishForm
 from .as_of_pages import agreement_rows, as_of_of, commitment_page_as_of
 from .form_errors import add_service_errors
 from .form_once import once as _once  # shared by every page form that writes
+from .incident_section import incident_section
 from .models import Agreement, Commitment
 from .pages import ExtensionPageForm, StatusUpdatePageForm
 from .selectors import commitment_citable_incidents, commitment_status_updates
@@ -91,6 +92,7 @@ def commitment_detail(request, pk: int):
     context.update(history.page_context(commitment, role))  # who changed what, when and why
     as_of = as_of_of(request)
     commitment_page_as_of(as_of, commitment, context)
+    context["incidents"] = incident_section(request.user, commitment=commitment, day=as_of.day)
     # A POST that comes back here had errors: they are shown next to the fields, input kept.
     return render(
         request,
