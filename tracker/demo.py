@@ -17,7 +17,7 @@ from django.db import transaction
 
 from commitments import services
 from commitments.choices import AgreementKind, Category, Confidence, Nature, ParticipantRole, RelationKind, Status
-from commitments.models import Agreement, Commitment
+from commitments.models import ActorMapping, Agreement, Commitment
 from parties.choices import PartyKind
 from parties.models import Party
 
@@ -255,6 +255,24 @@ def _moscow_violated(commitment: Commitment, user) -> None:
     )
 
 
+# How ACLED names the parties' forces and the civilians of the 2020 war, so that a first
+# ACLED import (/incidents/import/) maps them: the state forces to their state, civilians
+# to no party. Analysts add the other names the preview lists as unmapped.
+ACTOR_MAPPINGS = [
+    ("Military Forces of Azerbaijan (1993-)", "AZE"),
+    ("Military Forces of Armenia (2018-)", "ARM"),
+    ("Civilians (Azerbaijan)", None),
+    ("Civilians (Armenia)", None),
+]
+
+
+def _actor_mappings(parties: dict, created: list[str]) -> None:
+    for name, code in ACTOR_MAPPINGS:
+        if not ActorMapping.objects.filter(actor_name__iexact=name).exists():
+            ActorMapping.objects.create(actor_name=name, party=parties[code] if code else None)
+            created.append(f"actor mapping {name}")
+
+
 @transaction.atomic
 def load_demo() -> DemoResult:
     created: list[str] = []
@@ -290,6 +308,7 @@ def load_demo() -> DemoResult:
     _commitments(geneva, GENEVA_COMMITMENTS, parties, created, user)
     _commitments(russia, RUSSIA_COMMITMENTS, parties, created, user)
     _moscow_violated(moscow_commitments["para 1"], user)
+    _actor_mappings(parties, created)
 
     result = DemoResult(created=created)
     if settings.DEBUG:

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from commitments.models import Agreement, Commitment
+from parties.models import Party
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,13 @@ def test_without_debug_the_demo_creates_no_login(settings):
     output = load(False, settings)
     assert "password" not in output
     assert not get_user_model().objects.filter(is_active=True).exists()
+
+
+def test_demo_maps_acleds_names_of_the_two_armies_and_of_civilians(settings):
+    from commitments.acled import actor_map
+
+    load(False, settings)
+    mapping = actor_map()
+    assert mapping["military forces of azerbaijan (1993-)"] == Party.objects.get(code="AZE").pk
+    assert mapping["military forces of armenia (2018-)"] == Party.objects.get(code="ARM").pk
+    assert mapping["civilians (armenia)"] is None  # known, and no party
