@@ -24,7 +24,7 @@ import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -56,7 +56,6 @@ STAGE_COLUMNS = (
     ("event_id", "varchar(40)"),
     ("state", "varchar(8)"),  # ok, refused (identified, not imported), skipped (--since)
     ("ts", "bigint"),
-    ("stamped_on", "date"),
     ("occurred_on", "date"),
     ("event_type", "varchar(32)"),
     ("sub_event_type", "varchar(40)"),
@@ -217,15 +216,36 @@ def _drop_stage(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {RETRACT}")
 
 
-def _stage_row(event: Event, mapping: dict, unmapped: Counter, brackets: str) -> tuple:
-    alleged = _parties(actor_names(event.actor1, event.assoc_actor_1), mapping, unmapped)
-    involved = _parties(actor_names(event.actor2, event.assoc_actor_2), mapping, unmapped)
+class _PartyCells:
+    """The staging table's party cell ({3,5}) of an actor and its associated actors,
+    remembered per pair of values: an export repeats the same few actors in most rows."""
+
+    LIMIT = 10_000  # pairs remembered: a bound on memory for a file of all-different actors
+
+    def __init__(self, mapping: dict, unmapped: Counter, brackets: str):
+        self.mapping, self.unmapped, self.brackets, self.known = mapping, unmapped, brackets, {}
+
+    def __call__(self, actor: str, associated: str) -> str | None:
+        key = (actor, associated)
+        found = self.known.get(key)
+        if found is None:
+            missing: Counter = Counter()
+            ids = _parties(actor_names(actor, associated), self.mapping, missing)
+            cell = f"{self.brackets[0]}{','.join(map(str, ids))}{self.brackets[1]}" if ids else None
+            found = (cell, list(missing.elements()))
+            if len(self.known) < self.LIMIT:
+                self.known[key] = found
+        for name in found[1]:
+            self.unmapped[name] += 1
+        return found[0]
+
+
+def _stage_row(event: Event, cells: _PartyCells) -> tuple:
     return (
         event.row,
         event.event_id,
         "ok",
         event.timestamp,
-        datetime.fromtimestamp(event.timestamp, UTC).date(),
         event.occurred_on,
         event.event_type,
         event.sub_event_type,
@@ -247,8 +267,8 @@ def _stage_row(event: Event, mapping: dict, unmapped: Counter, brackets: str) ->
         event.civilians_killed,
         event.source,
         event.source_scale,
-        f"{brackets[0]}{','.join(map(str, alleged))}{brackets[1]}" if alleged else None,
-        f"{brackets[0]}{','.join(map(str, involved))}{brackets[1]}" if involved else None,
+        cells(event.actor1, event.assoc_actor_1),
+        cells(event.actor2, event.assoc_actor_2),
     )
 
 
@@ -318,6 +338,7 @@ def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
     # Party ids as a PostgreSQL array ({3,5}), or JSON ([3,5]) for SQLite's json_each.
     brackets = "{}" if _vendor() == "postgresql" else "[]"
     unmapped: Counter = Counter()
+    cells = _PartyCells(mapping, unmapped, brackets)
     seen: dict[str, int] = {}
     countries: set[str] = set()
     first = last = None
@@ -339,7 +360,7 @@ def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
                 result.skipped += 1
                 writer.write(_marker_row(item.row, item.event_id, "skipped"))
                 continue
-            writer.write(_stage_row(item, mapping, unmapped, brackets))
+            writer.write(_stage_row(item, cells))
             countries.add(item.country)
             first = item.occurred_on if first is None or item.occurred_on < first else first
             last = item.occurred_on if last is None or item.occurred_on > last else last
@@ -450,7 +471,7 @@ def _apply_updates(cursor, result: AcledResult, record, user_id, now) -> None:
     _replace_parties_of_updated(cursor, record, user_id, now, result)
     source = IncidentSource._meta.db_table
     cursor.execute(
-        f"UPDATE {source} SET published_on = s.stamped_on FROM {STAGE} s, {INCIDENT} i "
+        f"UPDATE {source} SET published_on = {_stamped_day('i')} FROM {STAGE} s, {INCIDENT} i "
         f"WHERE i.acled_event_id = s.event_id AND i.last_import_id = %s "
         f"AND {source}.incident_id = i.id AND {source}.publisher = %s AND {source}.title = %s || s.event_id",
         [record.pk, PUBLISHER, SOURCE_TITLE],
@@ -471,7 +492,10 @@ def _apply_creates(cursor, result: AcledResult, record, user_id, now, publish: b
         when=now,
         **_reason(result),
     )
-    _insert_parties(cursor, record, user_id, now, where="i.id > %s", params=[before], result=result)
+    # No IncidentParty history for a new incident's parties: the incident's own "+" row
+    # (who, when, this file) records the actor names they come from, and ActorMapping's
+    # history the mapping of that moment; a later change of a party is recorded as usual.
+    _insert_parties(cursor, record, where="i.id > %s", params=[before])
     _insert_sources(cursor, record, before)
 
 
@@ -507,9 +531,8 @@ def _party_elements(column: str) -> str:
     return f", json_each(s.{column}) AS j"
 
 
-def _insert_parties(cursor, record, user_id, now, *, where: str, params: list, result: AcledResult) -> None:
+def _insert_parties(cursor, record, *, where: str, params: list) -> None:
     table = IncidentParty._meta.db_table
-    before = IncidentParty.objects.aggregate(top=Max("pk"))["top"] or 0
     # Both roles in one statement.
     selects, arguments = [], []
     for role, column in ((IncidentRole.ALLEGED, "alleged"), (IncidentRole.INVOLVED, "involved")):
@@ -519,15 +542,6 @@ def _insert_parties(cursor, record, user_id, now, *, where: str, params: list, r
         )
         arguments += [role, record.pk, *params]
     cursor.execute(f"INSERT INTO {table} (incident_id, party_id, role) {' UNION ALL '.join(selects)}", arguments)
-    history_insert(
-        IncidentParty,
-        where="t.id > %s",
-        params=[before],
-        history_type="+",
-        user_id=user_id,
-        when=now,
-        reason=f"ACLED import {result.file_name}",
-    )
 
 
 def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResult) -> None:
@@ -547,18 +561,30 @@ def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResul
         f"DELETE FROM {table} WHERE incident_id IN (SELECT id FROM {INCIDENT} WHERE last_import_id = %s)",
         [record.pk],
     )
-    _insert_parties(cursor, record, user_id, now, where="1 = 1", params=[], result=result)
+    before = IncidentParty.objects.aggregate(top=Max("pk"))["top"] or 0
+    _insert_parties(cursor, record, where="1 = 1", params=[])
+    history_insert(
+        IncidentParty,
+        where="t.id > %s",
+        params=[before],
+        history_type="+",
+        user_id=user_id,
+        when=now,
+        reason=f"ACLED import {result.file_name}",
+    )
+
+
+def _stamped_day(alias: str) -> str:
+    """The day of the event's timestamp (UTC), when ACLED last published it: its source's date."""
+    if _vendor() == "postgresql":
+        return f"CAST(to_timestamp({alias}.acled_timestamp) AT TIME ZONE 'UTC' AS date)"
+    return f"date({alias}.acled_timestamp, 'unixepoch')"
 
 
 def _insert_sources(cursor, record, before: int) -> None:
-    # Dated the day of the event's timestamp (UTC): when ACLED last published it.
-    if _vendor() == "postgresql":
-        stamped = "CAST(to_timestamp(i.acled_timestamp) AT TIME ZONE 'UTC' AS date)"
-    else:
-        stamped = "date(i.acled_timestamp, 'unixepoch')"
     cursor.execute(
         f"INSERT INTO {IncidentSource._meta.db_table} (incident_id, url, publisher, title, published_on, language) "
-        f"SELECT i.id, %s, %s, %s || i.acled_event_id, {stamped}, 'en' FROM {INCIDENT} i "
+        f"SELECT i.id, %s, %s, %s || i.acled_event_id, {_stamped_day('i')}, 'en' FROM {INCIDENT} i "
         f"WHERE i.last_import_id = %s AND i.id > %s",
         [EXPORT_TOOL_URL, PUBLISHER, SOURCE_TITLE, record.pk, before],
     )
