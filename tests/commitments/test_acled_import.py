@@ -208,6 +208,16 @@ def test_formulas_and_non_ascii_are_kept_as_text(analyst):
     assert incident("AZE9001").description == "=cmd|' /C calc'!A0 — Ağdam"
 
 
+@pytest.mark.django_db
+def test_backslashes_tabs_and_line_breaks_arrive_as_written(analyst):
+    # The staging COPY (text format) reads \, \N, \t and \n specially: each must arrive as written.
+    notes = "C:\\temp\\new \\N\tend\r\nsecond line\\"
+    result = run(data=_one_row(notes=notes, location="Back\\slash \\N", admin1=""), name="b.csv", user=analyst)
+    assert result.created == 1, result.errors
+    shelling = incident("AZE9001")
+    assert (shelling.description, shelling.location, shelling.admin1) == (notes, "Back\\slash \\N", "")
+
+
 @pytest.mark.parametrize(
     ("text", "day"),
     [
