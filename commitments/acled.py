@@ -298,7 +298,13 @@ class _Writer:
         self.cursor, self.batch, self.copy, self.size = cursor, [], None, 0
         names = ", ".join(name for name, _ in STAGE_COLUMNS)
         if _vendor() == "postgresql":
-            self._copy_cm = cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN")
+            from psycopg.copy import QueuedLibpqWriter
+
+            # Sent by psycopg's worker thread while this one reads and checks the next rows
+            # (its queue holds at most 1,024 buffers of 128 kB: the memory stays bounded).
+            self._copy_cm = cursor.cursor.copy(
+                f"COPY {STAGE} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor.cursor)
+            )
             self.copy = self._copy_cm.__enter__()
         else:
             marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
