@@ -285,6 +285,30 @@ def _text(get, name: str, *, required: bool = False, multiline: bool = False) ->
     return value
 
 
+# (column, required, multiline) of the text values, checked by _texts in this order.
+_PLACE_TEXTS = tuple(
+    (name, LIMITS[name], name in ("location", "country"), False)
+    for name in ("location", "country", "admin1", "admin2", "admin3")
+)
+_OTHER_TEXTS = tuple(
+    (name, LIMITS[name], False, name == "notes")
+    for name in ("notes", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "source", "source_scale")
+)
+
+
+def _texts(get, specs) -> list[str]:
+    """_text for several columns in one loop: the common case (printable, within its
+    limit) costs no call per value, which counts over a hundred thousand rows."""
+    values = []
+    for name, limit, required, multiline in specs:
+        value = get(name)
+        if value and len(value) <= limit and value.isprintable():
+            values.append(value)
+        else:
+            values.append(_text(get, name, required=required, multiline=multiline))
+    return values
+
+
 def _whole(get, name: str, low: int, high: int) -> int | None:
     value = get(name)
     if not value:
@@ -342,6 +366,10 @@ def _event(row: int, get, event_id: str, window) -> Event:
         raise _Bad("longitude" if longitude is None else "latitude", "Give both latitude and longitude, or neither.")
     fatalities = _whole(get, "fatalities", 0, MAX_FIGURE)
     interaction = get("interaction")
+    # The texts in the order the checks report them (the first bad one is named).
+    location, country, admin1, admin2, admin3 = _texts(get, _PLACE_TEXTS)
+    geo_precision = _whole(get, "geo_precision", 1, 3)
+    description, actor1, assoc_actor_1, actor2, assoc_actor_2, source, source_scale = _texts(get, _OTHER_TEXTS)
     event = Event(
         row=row,
         event_id=event_id,
@@ -349,19 +377,19 @@ def _event(row: int, get, event_id: str, window) -> Event:
         occurred_on=occurred_on,
         event_type=event_type,
         sub_event_type=sub_event_type,
-        location=_text(get, "location", required=True),
-        country=_text(get, "country", required=True),
-        admin1=_text(get, "admin1"),
-        admin2=_text(get, "admin2"),
-        admin3=_text(get, "admin3"),
+        location=location,
+        country=country,
+        admin1=admin1,
+        admin2=admin2,
+        admin3=admin3,
         latitude=latitude,
         longitude=longitude,
-        geo_precision=_whole(get, "geo_precision", 1, 3),
-        description=_text(get, "notes", multiline=True),
-        actor1=_text(get, "actor1"),
-        assoc_actor_1=_text(get, "assoc_actor_1"),
-        actor2=_text(get, "actor2"),
-        assoc_actor_2=_text(get, "assoc_actor_2"),
+        geo_precision=geo_precision,
+        description=description,
+        actor1=actor1,
+        assoc_actor_1=assoc_actor_1,
+        actor2=actor2,
+        assoc_actor_2=assoc_actor_2,
         # Older exports code the interaction as a number (17: state forces-civilians);
         # newer ones in words, which the model has no field for: kept as not reported.
         interaction=int(interaction)
@@ -369,8 +397,8 @@ def _event(row: int, get, event_id: str, window) -> Event:
         else None,
         fatalities=fatalities,
         civilians_killed=civilians_killed(event_type, get("civilian_targeting"), fatalities),
-        source=_text(get, "source"),
-        source_scale=_text(get, "source_scale"),
+        source=source,
+        source_scale=source_scale,
     )
     return event
 
