@@ -31,39 +31,6 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracke
 
 from benchmarks._common import ensure_database, timed  # noqa: E402 (after the path is set)
 
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
 AGREEMENT_DAY = date(2020, 10, 30)
 ACTORS = {
     "Military Forces of Azerbaijan (1993-)": "AZE",
@@ -117,6 +84,7 @@ WORDS = [
 
 def generate(path: Path, n: int, prefix: str) -> int:
     """Write ``n`` events in ACLED's format (streamed); returns the file's size in bytes."""
+    from commitments.acled_rows import COLUMNS
     rng = random.Random(14)  # noqa: S311 - test data, the same every run
     actors = list(ACTORS) + list(UNMAPPED)
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -171,6 +139,8 @@ def generate(path: Path, n: int, prefix: str) -> int:
 
 def copy_baseline(path: Path) -> None:
     from django.db import connection, transaction
+
+    from commitments.acled_rows import COLUMNS
 
     columns = ", ".join(f"{c} text" for c in COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
