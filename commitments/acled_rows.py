@@ -194,7 +194,14 @@ def read_header(reader) -> Header:
     extra, keys = [], []
     for position, raw in enumerate(names):
         name = raw.strip().lower()
-        if name in COLUMNS and name not in index:
+        if name in COLUMNS and name in index:
+            # Reading one and ignoring the other would import values nobody chose.
+            raise FileRefused(
+                name,
+                f"The header has the column {name} twice (columns {index[name] + 1} and {position + 1}): "
+                "keep one and import again.",
+            )
+        if name in COLUMNS:
             index[name] = position
             keys.append(name)
         else:

@@ -73,10 +73,15 @@ class IncidentPageForm(OneTimeForm):
         error_messages={"required": "Say why: the reason is kept in the incident's history."},
     )
 
+    # The incident's updated_at when the form was opened: a save over a change made since
+    # is refused (incidents.incident_update), not a silent undoing of that change.
+    version = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["reason"]
+            del self.fields["version"]
 
     def clean_timezone(self) -> str:
         return self.cleaned_data["timezone"].strip()
@@ -105,6 +110,7 @@ class IncidentPageForm(OneTimeForm):
     @staticmethod
     def initial_for(incident: Incident) -> dict:
         data = {name: getattr(incident, name) for name in incidents.EDITABLE}
+        data["version"] = incident.updated_at.isoformat()  # to the microsecond
         data["other_figures"] = "\n".join(f"{label}: {n}" for label, n in incident.other_figures.items())
         return data
 

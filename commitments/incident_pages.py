@@ -232,6 +232,7 @@ def _save(request, incident: Incident | None, form, lists):
                 **children,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data.get("version"),
             )
     except ValidationError as exc:
         route_errors(exc, form, lists)

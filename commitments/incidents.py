@@ -6,6 +6,7 @@ anything is written, one transaction, nothing stored on a ValidationError."""
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -130,10 +131,22 @@ def incident_update(
     sources: Sequence[SourceInput] | None = None,
     user,
     reason: str = "",
+    seen_version: datetime | None = None,
 ) -> Incident:
     """Change what an incident says. ``parties`` and ``sources`` (when given) replace the
-    incident's own; each change is a row in its history with who, when and ``reason``."""
+    incident's own; each change is a row in its history with who, when and ``reason``.
+    ``seen_version``: the incident's updated_at as the editor saw it; if it has changed
+    since, nothing is written (the editor's form would undo that change unseen)."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if seen_version is not None and incident.updated_at != seen_version:
+        raise ValidationError(
+            {
+                "__all__": [
+                    "Someone changed this incident since you opened it (see its history): "
+                    "reload the page and make your change again."
+                ]
+            }
+        )
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed here."] for name in sorted(unknown)})

@@ -136,8 +136,9 @@ class StatusUpdatePageForm(OneTimeForm):
                 "confirm_all",
                 "Tick this to record the status for every bound party, or choose one party.",
             )
-        # An id too long for a bigint stays a string: evidence_from_input names it.
-        ids = [int(v) if v.isdigit() and len(v) <= 18 else v for v in data.get("incidents") or []]
+        # An id too long for a bigint stays a string: evidence_from_input names it. ASCII
+        # digits only: isdigit() also takes "²" (which int() refuses) and Arabic-Indic digits (read as numbers).
+        ids = [int(v) if v.isascii() and v.isdigit() and len(v) <= 18 else v for v in data.get("incidents") or []]
         try:
             self.evidence = selectors.evidence_from_input(reason_codes=data.get("reasons") or [], incident_ids=ids)
         except ValidationError as exc:

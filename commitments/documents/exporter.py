@@ -13,8 +13,8 @@ from .schema import SCHEMA_VERSION
 
 
 def natural_key(reference: str) -> list:
-    """ "para 2" before "para 10"."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", reference) if part]
+    """ "para 2" before "para 10". isdecimal, not isdigit: "²" is a digit that int() refuses."""
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part) for part in re.split(r"(\d+)", reference) if part]
 
 
 def _drop_empty(data: dict) -> dict:

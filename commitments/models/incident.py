@@ -233,6 +233,10 @@ class Incident(models.Model):
         error = sub_event_type_error(self.event_type, self.sub_event_type)
         if error:
             errors["sub_event_type"] = error
+        # JSON null (a form's "null") is an empty value, which the field's validators skip;
+        # the column is NOT NULL, so it is refused here rather than by the database.
+        if self.other_figures is None:
+            errors["other_figures"] = 'Give the figures as an object of label to number, e.g. {"displaced": 120}.'
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = (
                 "Give both latitude and longitude, or neither."

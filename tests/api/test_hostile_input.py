@@ -191,6 +191,25 @@ def test_deeply_nested_json_is_a_400(analyst_api, demo, depth):
     assert response.status_code == 400
 
 
+def test_a_key_sent_twice_is_a_400_naming_it_and_nothing_is_stored(analyst_api, demo):
+    # json.loads keeps the last of two equal keys: {"published": false, ..., "published": true}
+    # would publish what the first line of the body says is a draft.
+    from commitments.models import Incident
+
+    body = (
+        '{"date": "2020-11-01", "location": "Tartar", "event_type": "battles", "published": false,'
+        ' "sources": [{"publisher": "OSCE", "published_on": "2020-11-02", "title": "a", "title": "b"}],'
+        ' "published": true}'
+    )
+    response = analyst_api.generic("POST", "/api/v1/incidents/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "published": ["This key is sent twice."],
+        "sources[0].title": ["This key is sent twice."],
+    }
+    assert not Incident.objects.exists()
+
+
 def test_a_party_code_with_a_nul_in_the_url_is_a_404(partner_api, demo):
     assert partner_api.get("/api/v1/parties/AB%00C/").status_code == 404
     assert partner_api.get("/api/v1/parties/ARM/").status_code == 200

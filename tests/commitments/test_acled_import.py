@@ -240,6 +240,8 @@ def test_both_acled_date_formats(text, day):
             "no column sub_event_type, timestamp",
         ),
         (b"", "file", "empty"),
+        # Two columns of one name: which one holds the place is not for the importer to guess.
+        (_one_row().replace(b",notes\r\n", b",Location\r\n", 1), "location", "column location twice"),
         ("event_id_cnty\r\nTərtər".encode("utf-16"), "file", "not UTF-8"),
     ],
 )

@@ -629,6 +629,7 @@ def test_an_incident_added_in_the_admin_goes_through_the_service(client, analyst
         ("latitude", "999"),
         ("other_figures", '{"displaced": {"nested": [1, 2]}}'),
         ("other_figures", "[1, 2, 3]"),
+        ("other_figures", "null"),  # JSON null: skipped by the field's validators, refused by clean()
         ("fatalities", "99999999999999999999"),
         ("sub_event_type", "peaceful_protest"),  # not a sub-type of battles
         ("timezone", "Mars/Olympus"),

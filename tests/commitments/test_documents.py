@@ -298,3 +298,12 @@ def test_problems_of_the_agreement_and_of_its_commitments_come_together(analyst,
     )
     assert {("agreement", "title"), ("commitments[0]", "parties[1]")} <= problems_of(result)
     assert counts() == before
+
+
+def test_references_are_ordered_naturally_whatever_their_digits():
+    # "²" is a digit to str.isdigit() but not a number to int(): an export of an agreement
+    # with a commitment "para ²" was a 500.
+    from commitments.documents.exporter import natural_key
+
+    references = ["para 10", "²", "para 2", "para ²", "para ٣"]
+    assert sorted(references, key=natural_key) == ["para 2", "para ٣", "para 10", "para ²", "²"]

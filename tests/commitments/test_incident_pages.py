@@ -409,6 +409,32 @@ def test_an_analyst_records_and_edits_an_incident(client, analyst, armenia):
     assert incident.history.first().history_change_reason == "Place corrected by the monitor"
 
 
+def test_an_edit_made_since_the_form_was_opened_is_not_silently_undone(client, analyst):
+    # Two analysts open the edit page; the first saves a new place. The second form still
+    # holds the old place: saving it would put that back unnoticed, so it is refused.
+    sign_in(client, analyst)
+    assert client.post("/incidents/new/", incident_post()).status_code == 302
+    incident = Incident.objects.get()
+    edit = f"/incidents/{incident.pk}/edit/"
+    first, second = (client.get(edit).context["form"] for _ in range(2))
+    version = second["version"].value()
+    assert first["version"].value() == version
+    saved = client.post(edit, incident_post(location="Barda town", reason="Place corrected", version=version))
+    assert saved.status_code == 302
+    stale = client.post(edit, incident_post(civilians_killed="2", reason="Hospital list", version=version))
+    assert stale.status_code == 400 and "changed this incident since you opened" in stale.text
+    incident.refresh_from_db()
+    assert (incident.location, incident.civilians_killed) == ("Barda town", 1)
+    assert incident.history.count() == 2
+    fresh = client.get(edit).context["form"]["version"].value()
+    again = client.post(
+        edit, incident_post(location="Barda town", civilians_killed="2", reason="Hospital list", version=fresh)
+    )
+    assert again.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.location, incident.civilians_killed) == ("Barda town", 2)
+
+
 def test_formulas_and_markup_are_text_kept_as_typed_and_shown_escaped(client, analyst):
     sign_in(client, analyst)
     formula = '=HYPERLINK("http://evil","<b>x</b>")'

@@ -174,6 +174,9 @@ def test_a_retracted_incident_is_refused(client, analyst, civilians, linked):
         ("incidents", ["-1"], "No incident with the id -1."),
         ("incidents", ["abc\x00"], "No incident with the id abc\x00."),
         ("incidents", ["9223372036854775807"], "No incident with the id 9223372036854775807."),
+        # Digits to str.isdigit() that int() refuses, or reads as another number.
+        ("incidents", ["\u00b2"], "No incident with the id \u00b2."),
+        ("incidents", ["\u0661"], "No incident with the id \u0661."),
     ],
 )
 def test_hostile_values_are_refused_at_their_field(client, analyst, civilians, field, values, message):
