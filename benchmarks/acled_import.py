@@ -85,6 +85,7 @@ WORDS = [
 def generate(path: Path, n: int, prefix: str) -> int:
     """Write ``n`` events in ACLED's format (streamed); returns the file's size in bytes."""
     from commitments.acled_rows import COLUMNS
+
     rng = random.Random(14)  # noqa: S311 - test data, the same every run
     actors = list(ACTORS) + list(UNMAPPED)
     with path.open("w", encoding="utf-8", newline="") as out:
