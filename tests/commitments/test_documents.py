@@ -9,6 +9,7 @@ import pytest
 
 from commitments.documents import AGREEMENT_SCHEMA, export_agreement, import_agreement
 from commitments.models import (
+    ActorMapping,
     Agreement,
     AgreementParticipant,
     AgreementRelation,
@@ -245,7 +246,7 @@ def _empty_the_tracker() -> None:
     Obligation.objects.all().delete()
     Commitment.recipients.through.objects.all().delete()
     Commitment.objects.all().delete()
-    for model in (AgreementRelation, AgreementParticipant, AgreementSource, Agreement, Party):
+    for model in (AgreementRelation, AgreementParticipant, AgreementSource, Agreement, ActorMapping, Party):
         model.objects.all().delete()
 
 
