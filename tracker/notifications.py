@@ -530,28 +530,34 @@ def outbox_due_count(now: datetime | None = None) -> int:
 # Status changes
 
 
-def status_changed_alerts_raise(*, status_update_ids: list[int]) -> int:
-    """Raise one status-changed alert per recorded status update, and queue its messages,
-    in the transaction that recorded the update."""
-    from commitments.models import StatusUpdate
-
+def _event_alerts_raise(kind: str, sources: QuerySet, source_field: str) -> int:
+    """One alert of ``kind`` per row of ``sources`` (status updates or incident links, each
+    with its obligation), raised in the caller's transaction, and their messages queued.
+    The alerts' unique constraint on ``source_field`` makes a second call add nothing."""
     now = timezone.now()
-    updates = StatusUpdate.objects.filter(pk__in=status_update_ids)
-    rows = updates.annotate(
-        a_kind=Value(AlertKind.STATUS_CHANGED, output_field=CharField()),
+    rows = sources.annotate(
+        a_kind=Value(kind, output_field=CharField()),
         a_party=F("obligation__party_id"),
         a_due=F("obligation__due_at"),
         a_lead=Value(timedelta(0), output_field=DurationField()),
         a_raised=Value(now, output_field=DateTimeField()),
     ).values_list("a_kind", "obligation_id", "a_party", "a_due", "a_lead", "a_raised", "id")
     raised = insert_from_select(
-        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "status_update"], rows
+        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", source_field], rows
     )
     if raised:
-        queue_alert_messages(
-            alerts=Alert.objects.filter(kind=AlertKind.STATUS_CHANGED, status_update_id__in=status_update_ids)
-        )
+        queue_alert_messages(alerts=Alert.objects.filter(kind=kind, raised_at=now, **{f"{source_field}__in": sources}))
     return raised
+
+
+def status_changed_alerts_raise(*, status_update_ids: list[int]) -> int:
+    """Raise one status-changed alert per recorded status update, and queue its messages,
+    in the transaction that recorded the update."""
+    from commitments.models import StatusUpdate
+
+    return _event_alerts_raise(
+        AlertKind.STATUS_CHANGED, StatusUpdate.objects.filter(pk__in=status_update_ids), "status_update"
+    )
 
 
 # Incidents linked
@@ -566,23 +572,8 @@ def incident_linked_alerts_raise(*, link_ids: list[int]) -> int:
     from commitments.choices import LinkState
     from commitments.models import IncidentLink
 
-    now = timezone.now()
     links = IncidentLink.objects.filter(pk__in=link_ids, state=LinkState.LINKED)
-    rows = links.annotate(
-        a_kind=Value(AlertKind.INCIDENT_LINKED, output_field=CharField()),
-        a_party=F("obligation__party_id"),
-        a_due=F("obligation__due_at"),
-        a_lead=Value(timedelta(0), output_field=DurationField()),
-        a_raised=Value(now, output_field=DateTimeField()),
-    ).values_list("a_kind", "obligation_id", "a_party", "a_due", "a_lead", "a_raised", "id")
-    raised = insert_from_select(
-        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", "incident_link"], rows
-    )
-    if raised:
-        queue_alert_messages(
-            alerts=Alert.objects.filter(kind=AlertKind.INCIDENT_LINKED, incident_link_id__in=link_ids, raised_at=now)
-        )
-    return raised
+    return _event_alerts_raise(AlertKind.INCIDENT_LINKED, links, "incident_link")
 
 
 def incident_alerts_requeue(*, incident_ids: list[int]) -> int:

@@ -12,7 +12,7 @@ from ..choices import Confidence, IncidentRole, LinkState, Verification
 from ..incident_types import EventType, SubEventType
 from ..incidents import REASON_MAX
 from ..models import Commitment, Incident, IncidentLink, NonFulfilmentReason, Obligation
-from .serializers import MAX_CHILDREN, SourceSerializer, party_code_field
+from .serializers import MAX_CHILDREN, DatabaseIdField, SourceSerializer, party_code_field
 
 # Figures as the API groups them -> the model's fields.
 FIGURES = {"fatalities": "fatalities", "civilians_killed": "civilians_killed", "civilians_injured": "civilians_injured"}
@@ -227,20 +227,6 @@ class VerificationInputSerializer(StrictSerializer):
 
 class PublishInputSerializer(StrictSerializer):
     published = serializers.BooleanField(help_text="true: partners see it; false: withdrawn from partners.")
-
-
-class DatabaseIdField(serializers.PrimaryKeyRelatedField):
-    """An object by id: a number beyond the database's integers is answered like an id
-    that does not exist, and true is not id 1."""
-
-    MAX_ID = 2**63 - 1
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 1 <= data <= self.MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
 
 
 class LinkInputSerializer(StrictSerializer):

@@ -152,23 +152,27 @@ class AgreementSourceInputSerializer(SourceSerializer):
     source (both models take them from SourceFields), under a name of its own in the schema."""
 
 
-class VisibleAgreementField(serializers.PrimaryKeyRelatedField):
-    """An agreement by id, among those the caller may read: one the caller may not read is
-    answered like one that does not exist."""
+class DatabaseIdField(serializers.PrimaryKeyRelatedField):
+    """An object by id: a number beyond the database's integers is answered like an id
+    that does not exist, and true is not id 1."""
 
-    MAX_ID = 2**63 - 1  # larger ids overflow the database's integers
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return published_only(Agreement.objects.all(), request, "") if request else Agreement.objects.none()
+    MAX_ID = 2**63 - 1
 
     def to_internal_value(self, data):
-        # bool is an int in Python: true would name agreement 1.
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not 1 <= data <= self.MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+class VisibleAgreementField(DatabaseIdField):
+    """An agreement by id, among those the caller may read: one the caller may not read is
+    answered like one that does not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return published_only(Agreement.objects.all(), request, "") if request else Agreement.objects.none()
 
 
 class RelationInputSerializer(StrictSerializer):
