@@ -150,8 +150,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from tracker.models import ApiToken
-    from tracker.roles import PARTNERS
+    from core.models import ApiToken
+    from core.roles import PARTNERS
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -136,8 +136,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from core.roles import ANALYSTS
     from tracker import dashboard_charts
-    from tracker.roles import ANALYSTS
 
     call_command("migrate", verbosity=0)
     analyst, _ = User.objects.get_or_create(username="bench-analyst")

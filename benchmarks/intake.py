@@ -117,9 +117,9 @@ def main() -> None:
 
     from commitments.documents import import_agreement
     from commitments.models import Agreement
+    from core.models import ApiToken
+    from core.roles import ANALYSTS
     from parties.models import Party
-    from tracker.models import ApiToken
-    from tracker.roles import ANALYSTS
 
     call_command("migrate", verbosity=0)
     analyst, _ = User.objects.get_or_create(username="bench-analyst")

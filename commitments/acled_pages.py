@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from tracker import roles
+from core import roles
 
 from . import acled_uploads as uploads
 from .acled import AcledResult, acled_import, actor_mapping_add

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from tracker.admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
 
 from . import rules, services
 from .forms import CommitmentForm, SourceFormSet, StatusUpdateForm

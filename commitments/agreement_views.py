@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker import roles
+from core import roles
 
 from . import rules, services
 from .agreement_forms import (

@@ -15,8 +15,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import roles
 from parties.models import Party
-from tracker import roles
 
 from . import services
 from .choices import ParticipantRole

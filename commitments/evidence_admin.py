@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html
 
-from tracker.admin_history import ChangeReasonForm, HistoryAdmin
+from core.admin_history import ChangeReasonForm, HistoryAdmin
 
 from . import incidents, services
 from .admin import HTTPS_URLS

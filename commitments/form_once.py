@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.utils.http import urlencode
 
-from tracker import idempotency
+from core import idempotency
 
 CSRF_FIELD = "csrfmiddlewaretoken"  # masked anew on each rendering: not part of what was submitted
 ALREADY_SUBMITTED = "This form was already submitted, and what it said was recorded then (see above)."

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 
+from core.admin_history import ChangeReasonForm
 from parties.models import Party
-from tracker.admin_history import ChangeReasonForm
 from utilities.fields import form_field
 
 from . import rules, services

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django.apps import apps
 from django.db.models import Model
 
-from tracker import roles
+from core import roles
 
 from . import rules
 from .choices import LinkState

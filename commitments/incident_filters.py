@@ -11,8 +11,9 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from tracker.roles import readable_agreements, readable_incident_links
+from core.roles import readable_agreements
 
+from .access import readable_incident_links
 from .api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter
 from .choices import IncidentRole, LinkState, Verification
 from .incident_types import EventType, SubEventType, sub_event_type_error

@@ -173,7 +173,7 @@ class PublishIncidentForm(OneTimeForm):
 
 
 def readable_commitments(user):
-    from tracker.roles import readable_agreements
+    from core.roles import readable_agreements
 
     return Commitment.objects.filter(readable_agreements(user, "agreement__")).select_related("agreement")
 

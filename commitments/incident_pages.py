@@ -1,6 +1,6 @@
 """The incident pages: the list (/incidents/, filters in incident_filters.py), an incident's
 page and, for analysts, its forms (incident_forms.py). Partners read published incidents
-and linked links only (tracker.roles), never an internal note, and get a 403 on any write.
+and linked links only (core.roles), never an internal note, and get a 403 on any write.
 Every write goes through commitments/incidents.py with the one-time form token."""
 
 from django.contrib import messages
@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.roles import readable_incidents
 from parties.models import Party
-from tracker.roles import readable_incident_links, readable_incidents
 
 from . import history, incidents, rules
+from .access import readable_incident_links
 from .agreement_forms import ZONE_LIST_ID, route_errors
 from .agreement_views import analyst_only
 from .choices import IncidentRole, LinkState

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from tracker import roles
+from core import roles
 from tracker.charts import Chart
 
 from .incident_charts import incidents_by_week

@@ -2,7 +2,7 @@
 commitment and party pages and by the API's summary.
 
 - An incident counts for a commitment (or party) through its links in state ``linked``
-  that the reader may read (tracker.roles.readable_incident_links: partners count
+  that the reader may read (core.roles.readable_incident_links: partners count
   published incidents linked to obligations of published agreements only). Proposed,
   rejected and removed links never count.
 - Retracted incidents are left out of every count (their links are kept).
@@ -26,8 +26,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
-from tracker.roles import readable_incident_links
-
+from .access import readable_incident_links
 from .as_of import latest_update_ids
 from .choices import Verification
 from .models import IncidentLink, Obligation, StatusUpdate

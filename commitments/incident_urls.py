@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from tracker.api.base import ID_LOOKUP
+from core.api.base import ID_LOOKUP
 
 from . import acled_pages, incident_pages
 

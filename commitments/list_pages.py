@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core import roles
+from core.roles import published_only
 from parties.models import Party
-from tracker import roles
-from tracker.roles import published_only
 
 from .list_filters import AgreementListFilter
 from .models import Agreement, AgreementParticipant, Obligation

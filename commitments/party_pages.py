@@ -10,10 +10,10 @@ from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.roles import published_only
 from parties import services as party_services
 from parties.models import Party
 from parties.validators import normalise_party_code
-from tracker.roles import published_only
 
 from .as_of_pages import as_of_of, party_page_as_of
 from .choices import Status

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.roles import published_only
+from core.roles import published_only
 
 from .as_of import AS_OF, parse_as_of
 from .list_pages import can_write

@@ -45,7 +45,7 @@ def commitment_status_updates(commitment: Commitment, user=None):
 def cited_incidents(user=None) -> Prefetch:
     """Prefetch of a status update's cited incidents: for ``user``, only those it may read
     (partners: published ones); None: all."""
-    from tracker.roles import readable_incidents
+    from core.roles import readable_incidents
 
     incidents = Incident.objects.order_by("occurred_on", "pk")
     if user is not None:
@@ -120,7 +120,7 @@ def in_status_order(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
 
 
-# Largest id a lookup accepts (bigint's range, as tracker.api.base.ID_LOOKUP): a bigger
+# Largest id a lookup accepts (bigint's range, as core.api.base.ID_LOOKUP): a bigger
 # one is refused by name, never sent to the database to overflow there.
 MAX_ID = 2**63 - 1
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tracker import roles
+from core import roles
 
 from . import uploads
 from .choices import AgreementKind

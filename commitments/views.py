@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tracker import roles
-from tracker.roles import published_only
+from core import roles
+from core.roles import published_only
 
 from . import history, services
 from .agreement_forms import PublishForm

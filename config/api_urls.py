@@ -10,7 +10,7 @@ from commitments.api.incident_export import IncidentCSVView
 from commitments.api.incidents import IncidentViewSet, NonFulfilmentReasonViewSet
 from commitments.api.summary import SummaryView
 from commitments.api.views import AgreementViewSet, CommitmentViewSet, PartyViewSet, StatusUpdateViewSet
-from tracker.api.base import PartnersReadAnalystsWrite
+from core.api.base import PartnersReadAnalystsWrite
 from tracker.api.views import AlertViewSet
 
 

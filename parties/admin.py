@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tracker.admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
 
 from .models import Party
 

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 
 from commitments import services
 from commitments.choices import Category, Nature
+from core.roles import ANALYSTS, PARTNERS
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
-from tracker.roles import ANALYSTS, PARTNERS
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from utilities.signed_links import signed_link_data
 
-from .choices import TokenKind
 from .emails import absolute, one_line
-from .models import ApiToken, Recipient, Subscription
+from .models import Recipient, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -128,18 +127,3 @@ def name_change(*, user, first_name: str, last_name: str) -> None:
     user.first_name, user.last_name = first_name, last_name
     user.full_clean(exclude=["password", "username", "email"])
     user.save(update_fields=["first_name", "last_name"])
-
-
-def feed_key_issue(*, user) -> tuple[ApiToken, str]:
-    """A calendar feed key for the user, and the feed's URL with it (shown once)."""
-    token, key = ApiToken.issue(user=user, kind=TokenKind.FEED, name="Calendar link (profile page)")
-    return token, f"{settings.SITE_URL}{reverse('api:deadlines-ics')}?token={key}"
-
-
-def feed_keys(user):
-    return ApiToken.objects.filter(user=user, kind=TokenKind.FEED, revoked_at__isnull=True).order_by("-created_at")
-
-
-def feed_key_revoke(*, user, token_id: int) -> bool:
-    """Revoke one of the user's own feed keys; False when there is no such key of theirs."""
-    return bool(feed_keys(user).filter(pk=token_id).update(revoked_at=timezone.now()))

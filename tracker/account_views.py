@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commitments.form_errors import add_service_errors
+from core import roles, tokens
 
-from . import account, notifications, roles, watch
+from . import account, notifications, watch
 from .account_forms import EmailForm, NameForm, SubscriptionEditForm
 from .models import Subscription
 
@@ -42,7 +43,7 @@ def _page(request, *, name_form=None, email_form=None, feed_url="", error="", st
         "email_form": email_form or EmailForm(user=user),
         "rows": _subscription_rows(user),
         "can_feed": roles.role_of(user) is not None,
-        "feed_keys": account.feed_keys(user),
+        "feed_keys": tokens.feed_keys(user),
         "feed_url": feed_url,
         "error": error,
     }
@@ -83,10 +84,10 @@ def profile(request):
         return _page(request, error="Your account has no role in the tracker, so no calendar feed.", status=403)
     if action == "feed":
         # Shown on this response only: the key is not stored, so no redirect.
-        _, url = account.feed_key_issue(user=request.user)
+        _, url = tokens.feed_key_issue(user=request.user)
         return _page(request, feed_url=url)
     raw = request.POST.get("token", "")
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 18) or not account.feed_key_revoke(
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 18) or not tokens.feed_key_revoke(
         user=request.user, token_id=int(raw)
     ):
         return _page(request, error="token: no such calendar link of yours.", status=400)

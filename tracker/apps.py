@@ -15,6 +15,5 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the signal receivers)
-        from .api import schema  # noqa: F401  (registers the token schemes with drf-spectacular)
 
         post_migrate.connect(create_cache_table, sender=self)

@@ -39,8 +39,3 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled (unsubscribed or unconfirmed)"
-
-
-class TokenKind(models.TextChoices):
-    API = "api", "API token"
-    FEED = "feed", "Calendar feed key"

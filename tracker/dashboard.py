@@ -11,12 +11,12 @@ from django.utils import timezone
 from commitments.api.filters import CommitmentFilter
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.views import page_role
+from core.roles import published_only, role_of
 from parties.models import Party
 
 from . import selectors
 from .dashboard_charts import dashboard_charts
 from .inbox import dashboard_alerts
-from .roles import published_only, role_of
 
 ROWS = 50
 SEARCH_ROWS = 200

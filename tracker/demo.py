@@ -18,10 +18,9 @@ from django.db import transaction
 from commitments import services
 from commitments.choices import AgreementKind, Category, Confidence, Nature, ParticipantRole, RelationKind, Status
 from commitments.models import ActorMapping, Agreement, Commitment
+from core.roles import ANALYSTS
 from parties.choices import PartyKind
 from parties.models import Party
-
-from .roles import ANALYSTS
 
 SEED_REPORT = services.SourceInput(
     publisher="News report (seed 000_b8948e8aed63f105)",

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from commitments.form_errors import add_service_errors
 from commitments.views import page_role
+from core import roles
 
-from . import notifications, roles, watch
+from . import notifications, watch
 from .account_forms import FocalPointForm
 from .models import Subscription
 

@@ -2,9 +2,9 @@ from django import forms
 
 from commitments.models import Agreement, Commitment
 from commitments.rules import iana_zones
+from core.roles import readable_agreements
 
 from .models import Subscription
-from .roles import readable_agreements
 
 
 class SubscriptionForm(forms.ModelForm):

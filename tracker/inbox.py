@@ -15,11 +15,12 @@ from commitments.form_once import once
 from commitments.list_pages import Paged, paginate
 from commitments.models import Agreement
 from commitments.views import page_role
+from core import roles
+from core.roles import published_only
 
-from . import roles, services
+from . import services
 from .alert_selectors import for_rows, mine_q, unacknowledged, visible_alerts
 from .inbox_forms import AcknowledgeForm, InboxFilterForm
-from .roles import published_only
 
 PER_PAGE = 50
 DASHBOARD_ROWS = 50

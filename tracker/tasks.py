@@ -9,7 +9,9 @@ import time
 
 from celery import shared_task
 
-from . import idempotency, notifications, services
+from core import idempotency
+
+from . import notifications, services
 
 logger = logging.getLogger(__name__)
 

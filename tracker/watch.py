@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from commitments.models import Agreement, Commitment
+from core.roles import readable_agreements
 from parties.models import Party
 
 from . import notifications
 from .choices import AlertKind
 from .models import Recipient, Subscription
-from .roles import readable_agreements
 
 NO_EMAIL = "Your account has no email address: add one on your profile first."
 OTHER_ACCOUNT = "This address receives alerts for another account."

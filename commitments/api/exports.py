@@ -24,8 +24,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from tracker.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
-from tracker.api.base import PartnersReadAnalystsWrite, published_only
+from core.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
+from core.api.base import PartnersReadAnalystsWrite, published_only
 
 from ..choices import Status
 from ..models import StatusUpdate

@@ -15,8 +15,8 @@ from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from core.roles import published_only
 from parties.models import Party
-from tracker.roles import published_only
 
 from ..as_of import AS_OF, obligations_as_of, parse_as_of
 from ..choices import Category, Nature, Status

@@ -5,8 +5,9 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django_filters.utils import translate_validation
 
-from tracker.roles import readable_incident_links, readable_incidents
+from core.roles import readable_incidents
 
+from ..access import readable_incident_links
 from ..choices import IncidentRole, Verification
 from ..incident_types import EventType, SubEventType
 from ..models import Incident, IncidentLink, IncidentParty

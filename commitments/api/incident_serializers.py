@@ -4,8 +4,8 @@ analysts' names, nor any link but a linked one (the queryset's Prefetch decides 
 
 from rest_framework import serializers
 
+from core.api.base import StrictSerializer, model_field
 from parties.models import Party
-from tracker.api.base import StrictSerializer, model_field
 from utilities.validators import validate_one_line_text
 
 from ..choices import Confidence, IncidentRole, LinkState, Verification

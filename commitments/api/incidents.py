@@ -11,10 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
-from tracker.roles import ADMIN, ANALYST, readable_incident_links, readable_incidents, role_of
+from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
+from core.roles import ADMIN, ANALYST, readable_incidents, role_of
 
 from .. import incidents
+from ..access import readable_incident_links
 from ..models import Incident, IncidentLink, IncidentParty, NonFulfilmentReason
 from .filters import StrictBooleanFilter
 from .incident_filters import IncidentFilter

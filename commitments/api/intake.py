@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from tracker import roles
+from core import roles
 
 from ..documents import AGREEMENT_SCHEMA, export_agreement, import_agreement, import_commitments_csv
 from ..documents.schema import MAX_BYTES

@@ -9,10 +9,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.base import StrictSerializer, model_field
+from core.roles import published_only
 from parties.models import Party
 from parties.validators import ANY_CODE, MAX_ALIASES
-from tracker.api.base import StrictSerializer, model_field
-from tracker.roles import published_only
 from utilities.validators import validate_one_line_text
 
 from .. import rules

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.api.base import PartnersReadAnalystsWrite
+from core.api.base import PartnersReadAnalystsWrite
 
 from ..as_of import on_time_counts_as_of
 from ..choices import Status

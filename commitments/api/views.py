@@ -12,11 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from core.api.idempotency import IdempotentPostMixin
 from parties import services as party_services
 from parties.models import Party
 from parties.validators import ANY_CODE
-from tracker.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
-from tracker.api.idempotency import IdempotentPostMixin
 
 from .. import selectors, services
 from ..models import Agreement, Commitment, StatusUpdate

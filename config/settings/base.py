@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "axes",
     "csp",
+    "core",
     "parties",
     "commitments",
     "tracker",
@@ -174,22 +175,22 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "tracker.api.auth.HashedTokenAuthentication",
+        "core.api.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Every view must declare its permission; one that forgets denies everyone.
-    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.DenyAll"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.DenyAll"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON with a depth limit (tracker/api/parsers.py), then DRF's other default parsers.
     "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="5000/hour")},
-    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ceasefire Commitment Tracker API",

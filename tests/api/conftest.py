@@ -1,10 +1,10 @@
 import pytest
 from rest_framework.test import APIClient
 
+from core.choices import TokenKind
+from core.models import ApiToken
 from tracker import services as engine
-from tracker.choices import TokenKind
 from tracker.demo import load_demo
-from tracker.models import ApiToken
 
 
 def token_client(user, read_only: bool) -> APIClient:

@@ -9,10 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.api.permissions import DenyAll
+from core.models import ApiToken
 from tests.api.conftest import token_client
 from tests.factories import UserFactory
-from tracker.api.permissions import DenyAll
-from tracker.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

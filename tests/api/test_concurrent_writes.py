@@ -12,7 +12,7 @@ import pytest
 
 from commitments.choices import Status
 from commitments.models import Agreement, Commitment, StatusUpdate
-from tracker.models import ApiToken
+from core.models import ApiToken
 
 THREADS = 20
 

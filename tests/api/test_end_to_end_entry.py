@@ -15,10 +15,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from commitments.models import Agreement, AgreementParticipant, Commitment
+from core.models import ApiToken
+from core.roles import ANALYSTS
 from tests.api.test_concurrent_writes import send
 from tests.factories import UserFactory
-from tracker.models import ApiToken
-from tracker.roles import ANALYSTS
 
 OSCE_SMM = "OSCE Special Monitoring Mission to Ukraine"
 SOURCES = [

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
+from core.choices import TokenKind
+from core.models import ApiToken
 from tests.factories import UserFactory
-from tracker.choices import TokenKind
-from tracker.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

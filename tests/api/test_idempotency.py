@@ -8,12 +8,12 @@ import time_machine
 from django.utils import timezone
 
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
+from core.api.idempotency import IdempotentPostMixin
+from core.models import IdempotencyKey
 from tests.api.conftest import token_client
 from tests.api.test_access import api_patterns
 from tests.factories import PartyFactory
 from tracker import tasks
-from tracker.api.idempotency import IdempotentPostMixin
-from tracker.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 

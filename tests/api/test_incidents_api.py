@@ -12,9 +12,9 @@ from commitments import incidents
 from commitments.choices import Category, IncidentRole, LinkState, Nature, Verification
 from commitments.models import Agreement, Incident, IncidentLink, Obligation
 from commitments.services import SourceInput
+from core.models import ApiToken
 from tests.api.test_concurrent_writes import all_at_once, send
 from tests.factories import AgreementFactory
-from tracker.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group
 
 from commitments.models import Agreement, AgreementParticipant, AgreementRelation, AgreementSource
 from commitments.services import agreement_create
+from core.roles import ANALYSTS
 from parties.models import Party
 from tests.api.conftest import token_client
 from tests.factories import UserFactory
-from tracker.roles import ANALYSTS
 
 pytestmark = pytest.mark.django_db
 
@@ -200,8 +200,8 @@ def test_a_relation_to_a_draft_a_partner_cannot_see_is_refused_like_an_unknown_o
     from rest_framework.test import APIRequestFactory
 
     from commitments.api.serializers import RelationInputSerializer
+    from core.roles import PARTNERS
     from tests.factories import UserFactory as Users
-    from tracker.roles import PARTNERS
 
     draft = agreement_create(title="Draft", kind="protocol", signed_on=date(2020, 12, 1), user=analyst)
     partner = Users(username="p2")

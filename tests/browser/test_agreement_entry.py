@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from commitments.models import Agreement
+from core.models import ApiToken
 from tests.browser.steps import log_in
-from tracker.models import ApiToken
 
 # Migrations create the analysts group and the beat schedule: a plain flush after these
 # transactional tests would delete them for the tests that follow.

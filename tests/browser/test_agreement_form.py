@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from commitments.models import Agreement
+from core.roles import ANALYSTS
 from tests.browser.steps import log_in
 from tests.factories import UserFactory
-from tracker.roles import ANALYSTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from commitments import services
 from commitments.models import Agreement, AgreementParticipant, AgreementSource
 from commitments.pages import new_form_token
+from core.roles import ANALYSTS
 from tests.browser.steps import PASSWORD
 from tests.factories import AgreementFactory, UserFactory
-from tracker.roles import ANALYSTS
 
 pytestmark = pytest.mark.django_db
 

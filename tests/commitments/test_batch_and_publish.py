@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from commitments import services
 from commitments.choices import Category, Nature, ParticipantRole, RelationKind, Status
 from commitments.models import AgreementParticipant, Commitment, Obligation
+from core.roles import ANALYSTS
 from parties import services as party_services
 from tests.factories import AgreementFactory, UserFactory
-from tracker.roles import ANALYSTS
 
 pytestmark = pytest.mark.django_db
 

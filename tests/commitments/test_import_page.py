@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments import uploads
 from commitments.models import Agreement, Commitment, Deadline
+from core.roles import ANALYSTS
 from parties.models import Party
 from tests.commitments.bad_files import BAD_FILES
 from tests.commitments.documents_helpers import counts as every_count
 from tests.factories import UserFactory
-from tracker.roles import ANALYSTS
 
 pytestmark = pytest.mark.django_db
 

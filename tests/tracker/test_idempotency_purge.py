@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from core.models import IdempotencyKey
 from tests.tracker.test_worker import wait_for
-from tracker.models import IdempotencyKey
 
 
 def test_the_scheduled_purge_deletes_keys_older_than_24_hours(celery_worker, analyst):

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from commitments.choices import Category
+from core.choices import TokenKind
+from core.models import ApiToken
 from tests.factories import UserFactory
 from tracker import account, notifications
-from tracker.choices import TokenKind
-from tracker.models import ApiToken, Recipient, Subscription
+from tracker.models import Recipient, Subscription
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from tracker.roles import ANALYST_PERMISSIONS, ANALYSTS
+from core.roles import ANALYST_PERMISSIONS, ANALYSTS
 
 
 @pytest.mark.django_db

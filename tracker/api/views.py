@@ -2,11 +2,11 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from commitments.api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter, UtcDateTimeFilter
+from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
 
+from ..access import readable_alerts
 from ..choices import AlertKind
 from ..models import Alert
-from ..roles import readable_alerts
-from .base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
 
 
 class AlertSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tracker.roles import sync_analysts_group
+from core.roles import sync_analysts_group
 from tracker.schedule import install_schedule
 
 

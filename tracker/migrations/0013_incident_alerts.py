@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from tracker.roles import sync_analysts_group
+from core.roles import sync_analysts_group
 
 
 class Migration(migrations.Migration):

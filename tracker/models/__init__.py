@@ -1,6 +1,4 @@
 from .alerts import Alert
-from .idempotency import IdempotencyKey
 from .notifications import OutboundEmail, Recipient, Subscription
-from .tokens import ApiToken
 
-__all__ = ["Alert", "ApiToken", "IdempotencyKey", "OutboundEmail", "Recipient", "Subscription"]
+__all__ = ["Alert", "OutboundEmail", "Recipient", "Subscription"]

@@ -7,8 +7,8 @@ from django.db.models import Q
 from commitments.choices import Category
 from commitments.rules import validate_time_zone
 
+from ..access import readable_alerts
 from ..choices import AlertKind, Delivery, MessageKind, OutboxStatus
-from ..roles import readable_alerts
 
 
 class Recipient(models.Model):
@@ -42,7 +42,7 @@ class Recipient(models.Model):
     def readable_alerts(self, *, include_unverified: bool = False) -> Q:
         """The alerts this address may be told about (its user's role; no login: published
         agreements and incidents only, reports still unverified only if asked for: see
-        roles.readable_alerts). Applied when a message is queued and again when it is sent."""
+        access.readable_alerts). Applied when a message is queued and again when it is sent."""
         return readable_alerts(self.user, include_unverified=include_unverified)
 
 

@@ -29,6 +29,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(verbose_name="last used at", null=True, blank=True, editable=False)
 
     class Meta:
+        db_table = "tracker_apitoken"  # created by tracker's migrations; moved in state only
         ordering = ["-created_at"]
         verbose_name = "API token"
 

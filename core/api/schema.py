@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.auth.HashedTokenAuthentication"
+    target_class = "core.api.auth.HashedTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
@@ -17,7 +17,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 
 class FeedKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.auth.FeedKeyAuthentication"
+    target_class = "core.api.auth.FeedKeyAuthentication"
     name = "feedKey"
 
     def get_security_definition(self, auto_schema):

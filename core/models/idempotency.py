@@ -19,7 +19,7 @@ class IdempotencyKey(models.Model):
         db_index=False,  # the unique constraints' indexes start with the user
     )
     token = models.ForeignKey(
-        to="tracker.ApiToken",
+        to="core.ApiToken",
         on_delete=models.CASCADE,
         related_name="+",
         null=True,
@@ -37,18 +37,19 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(verbose_name="created at", db_index=True)
 
     class Meta:
+        db_table = "tracker_idempotencykey"  # created by tracker's migrations; moved in state only
         verbose_name = "idempotency key"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "token", "key"],
                 condition=models.Q(token__isnull=False),
-                name="%(app_label)s_%(class)s_unique_per_token",
+                name="tracker_idempotencykey_unique_per_token"  # the existing constraint's name,
             ),
             # NULLs are distinct in a unique index: session keys need a constraint of their own.
             models.UniqueConstraint(
                 fields=["user", "key"],
                 condition=models.Q(token__isnull=True),
-                name="%(app_label)s_%(class)s_unique_per_session",
+                name="tracker_idempotencykey_unique_per_session",
             ),
         ]
 

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from tracker.choices import TokenKind
-from tracker.models import ApiToken
+from core.choices import TokenKind
+from core.models import ApiToken
 
 
 class Command(BaseCommand):
