@@ -2,7 +2,6 @@
 binding a party, recording a status update) go through commitments.services."""
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -11,7 +10,7 @@ from django.utils.safestring import mark_safe
 from core.admin_history import HistoryAdmin
 
 from . import rules, services
-from .forms import CommitmentForm, SourceFormSet, StatusUpdateForm
+from .forms import HTTPS_URLS, CommitmentForm, SourceFormSet, StatusUpdateForm
 from .models import (
     Agreement,
     AgreementParticipant,
@@ -58,10 +57,6 @@ class ParticipantInline(admin.TabularInline):
     model = AgreementParticipant
     extra = 0
     autocomplete_fields = ["party"]
-
-
-# Links typed without a scheme are taken as https (Django 6's default, today).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SourceInline(admin.TabularInline):

@@ -16,9 +16,8 @@ from django.utils.html import format_html
 from core.admin_history import ChangeReasonForm, HistoryAdmin
 
 from . import incidents, services
-from .admin import HTTPS_URLS
 from .choices import LinkState
-from .forms import SourceFormSet
+from .forms import HTTPS_URLS, SourceFormSet
 from .models import (
     AcledImport,
     ActorMapping,

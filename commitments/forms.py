@@ -4,6 +4,7 @@ admin shows the same message next to the same field as in the API."""
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from core.admin_history import ChangeReasonForm
 from parties.models import Party
@@ -14,6 +15,10 @@ from .form_errors import add_service_errors
 from .models import Commitment, Deadline, StatusUpdate
 
 DEADLINE_FIELDS = ("due_on", "within_days", "after_commitment")
+
+# The admins' formfield_overrides: links typed without a scheme are taken as https (Django
+# 6's default, today).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CommitmentForm(ChangeReasonForm):

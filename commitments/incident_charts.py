@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 from django.utils.dateformat import format as date_format
 
-from tracker.charts import CHAR_WIDTH, LAYOUTS, WIDE, Chart, Layout, _clean, _finish, _text, _text_colour
+from core.charts import CHAR_WIDTH, LAYOUTS, WIDE, Chart, Layout, _clean, _finish, _text, _text_colour
 
 from .incident_selectors import IncidentWeeks
 

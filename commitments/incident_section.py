@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from core import roles
-from tracker.charts import Chart
+from core.charts import Chart
 
 from .incident_charts import incidents_by_week
 from .incident_selectors import BY_COMMITMENT, BY_PARTY, IncidentCounts, counted_links, incident_totals, incident_weeks

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from commitments.form_errors import add_service_errors
 from core import roles, tokens
 
-from . import account, notifications, watch
+from . import account, email_links, watch
 from .account_forms import EmailForm, NameForm, SubscriptionEditForm
 from .models import Subscription
 
@@ -30,7 +30,7 @@ def _subscription_rows(user) -> list[dict]:
             "subscription": s,
             "scope": watch.subscription_scope(s),
             "kinds": watch.kinds_label(s),
-            "token": notifications.unsubscribe_token(s),
+            "token": email_links.unsubscribe_token(s),
         }
         for s in own
     ]

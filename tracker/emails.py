@@ -14,6 +14,7 @@ from django.urls import reverse
 from commitments.rules import format_due
 
 from .choices import AlertKind, MessageKind
+from .email_links import confirmation_token, unsubscribe_token
 from .incident_emails import incident_context
 from .models import Alert, OutboundEmail
 
@@ -26,14 +27,10 @@ def absolute(path: str) -> str:
 
 
 def unsubscribe_url(subscription) -> str:
-    from .notifications import unsubscribe_token
-
     return absolute(reverse("tracker:unsubscribe", args=[unsubscribe_token(subscription)]))
 
 
 def confirm_url(recipient) -> str:
-    from .notifications import confirmation_token
-
     return absolute(reverse("tracker:confirm", args=[confirmation_token(recipient)]))
 
 

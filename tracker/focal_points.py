@@ -12,7 +12,7 @@ from commitments.form_errors import add_service_errors
 from commitments.views import page_role
 from core import roles
 
-from . import notifications, watch
+from . import email_links, notifications, watch
 from .account_forms import FocalPointForm
 from .models import Subscription
 
@@ -29,7 +29,7 @@ def _rows() -> list[dict]:
             "scope": watch.subscription_scope(s),
             "kinds": watch.kinds_label(s),
             "state": focal_point_state(s),
-            "token": notifications.unsubscribe_token(s),
+            "token": email_links.unsubscribe_token(s),
         }
         for s in subscriptions
     ]

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
@@ -24,15 +23,14 @@ from django.utils import timezone
 from utilities.signed_links import signed_link_data
 
 from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
+from .email_links import CONFIRM_MAX_AGE, CONFIRM_SALT, UNSUBSCRIBE_SALT
 from .emails import INCIDENT_PARTIES, render_message
 from .models import Alert, OutboundEmail, Recipient, Subscription
 from .sql import insert_from_select
+from .task_queue import enqueue_task
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "tracker.recipient.confirm"
-UNSUBSCRIBE_SALT = "tracker.subscription.unsubscribe"
-CONFIRM_MAX_AGE = timedelta(days=14)
 SUBJECT_MAX_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 OUTBOX_FIELDS = ["kind", "recipient", "subscription", "alert", "status", "attempts", "next_attempt_at", "created_at"]
 
@@ -41,8 +39,6 @@ OUTBOX_FIELDS = ["kind", "recipient", "subscription", "alert", "status", "attemp
 
 
 def _after_commit_send() -> None:
-    from .receivers import enqueue_task
-
     transaction.on_commit(lambda: enqueue_task("tracker.send_outbox"))
 
 
@@ -135,14 +131,6 @@ def _same_active(recipient: Recipient, subscription: Subscription) -> QuerySet[S
     second one would send every alert twice."""
     scope = {field: getattr(subscription, field) for field in SCOPE_FIELDS}
     return Subscription.objects.filter(recipient=recipient, unsubscribed_at__isnull=True, **scope)
-
-
-def confirmation_token(recipient: Recipient) -> str:
-    return signing.dumps({"r": recipient.pk, "e": recipient.email}, salt=CONFIRM_SALT)
-
-
-def unsubscribe_token(subscription: Subscription) -> str:
-    return signing.dumps({"s": subscription.pk}, salt=UNSUBSCRIBE_SALT)
 
 
 def recipient_confirm(*, token: str) -> Recipient:

@@ -16,16 +16,9 @@ from django.dispatch import receiver
 
 from commitments.signals import deadlines_changed, incident_disclosed, incident_linked, status_recorded
 
+from .task_queue import enqueue_task
+
 logger = logging.getLogger(__name__)
-
-
-def enqueue_task(name: str) -> None:
-    from config.celery import app
-
-    try:
-        app.send_task(name)
-    except Exception:  # any broker error: the save must not fail because of it
-        logger.exception("could not queue %s; the next scheduled run will catch up", name)
 
 
 @receiver(deadlines_changed)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commitments.form_errors import add_service_errors
 
-from . import notifications
+from . import email_links, notifications
 from .forms import SubscriptionForm
 from .models import Subscription
 from .watch import NO_EMAIL
@@ -78,7 +78,7 @@ def subscriptions(request):
             else:
                 messages.success(request, "Subscribed. A new address gets a confirmation email first.")
                 return redirect("tracker:subscriptions")
-    rows = [(s, notifications.unsubscribe_token(s)) for s in own.order_by("-created_at")]
+    rows = [(s, email_links.unsubscribe_token(s)) for s in own.order_by("-created_at")]
     # A POST that gets here was refused: its errors are on the form.
     status = 400 if request.method == "POST" else 200
     return render(request, "tracker/subscriptions.html", {"form": form, "rows": rows}, status=status)

@@ -12,7 +12,7 @@ from commitments.models import Agreement, Commitment
 from core.roles import readable_agreements
 from parties.models import Party
 
-from . import notifications
+from . import email_links, notifications
 from .choices import AlertKind
 from .models import Recipient, Subscription
 
@@ -95,7 +95,7 @@ def watch_stop(*, user, target) -> int:
     link ends a subscription (its queued messages are cancelled): the one place of that."""
     ended = 0
     for subscription in _active(user, target):
-        notifications.subscription_unsubscribe(token=notifications.unsubscribe_token(subscription))
+        notifications.subscription_unsubscribe(token=email_links.unsubscribe_token(subscription))
         ended += 1
     return ended
 

@@ -43,7 +43,7 @@ class IdempotencyKey(models.Model):
             models.UniqueConstraint(
                 fields=["user", "token", "key"],
                 condition=models.Q(token__isnull=False),
-                name="tracker_idempotencykey_unique_per_token"  # the existing constraint's name,
+                name="tracker_idempotencykey_unique_per_token",  # the existing constraint's name,
             ),
             # NULLs are distinct in a unique index: session keys need a constraint of their own.
             models.UniqueConstraint(

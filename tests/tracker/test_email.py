@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment
 from commitments.services import DeadlineInput, SourceInput, deadline_set, status_update_record
-from tracker import notifications, services
+from tracker import email_links, notifications, services
 from tracker.choices import OutboxStatus
 from tracker.demo import load_demo
 from tracker.models import OutboundEmail, Recipient, Subscription
@@ -135,7 +135,7 @@ def test_unsubscribing_through_the_link_stops_the_next_alert(client, smtp_server
 
 def test_one_click_unsubscribe_by_post_from_the_mail_client(client, smtp_server, demo, aze):
     subscription = subscribe_and_confirm(client, smtp_server, party=aze)
-    token = notifications.unsubscribe_token(subscription)
+    token = email_links.unsubscribe_token(subscription)
     response = client.post(f"/alerts/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     subscription.refresh_from_db()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment
 from tests.factories import AgreementFactory, PartyFactory
-from tracker import notifications, services
+from tracker import email_links, notifications, services
 from tracker.choices import OutboxStatus
 from tracker.models import OutboundEmail, Recipient
 
@@ -22,7 +22,7 @@ BROKEN_ADDRESS = "broken@partner.example\r\nBcc: victim@evil.example"
 
 def subscribe(email: str, **filters):
     subscription = notifications.subscription_create(email=email, **filters)
-    notifications.recipient_confirm(token=notifications.confirmation_token(subscription.recipient))
+    notifications.recipient_confirm(token=email_links.confirmation_token(subscription.recipient))
     return subscription
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from commitments.services import agreement_update
 from tests.factories import AgreementFactory, UserFactory
-from tracker import notifications, services
+from tracker import email_links, notifications, services
 from tracker.choices import OutboxStatus
 from tracker.models import OutboundEmail
 
@@ -28,7 +28,7 @@ EVERYONE = (ANALYST, PARTNER, NO_ROLE, EXTERNAL)
 def subscribe(email: str, user=None, **options):
     """A confirmed subscription to everything (the confirmation link's own service)."""
     subscription = notifications.subscription_create(email=email, user=user, **options)
-    notifications.recipient_confirm(token=notifications.confirmation_token(subscription.recipient))
+    notifications.recipient_confirm(token=email_links.confirmation_token(subscription.recipient))
     return subscription
 
 

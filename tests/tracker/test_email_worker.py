@@ -8,7 +8,7 @@ from tests.factories import PartyFactory
 from tests.tracker.conftest import broker_drained
 from tests.tracker.test_email import FOCAL_POINT, links, path
 from tests.tracker.test_worker import wait_for
-from tracker import notifications
+from tracker import email_links, notifications
 from tracker.choices import OutboxStatus
 from tracker.demo import load_demo
 from tracker.models import OutboundEmail, Recipient
@@ -96,7 +96,7 @@ def test_a_crlf_title_and_an_unbuildable_address_do_not_hold_up_the_worker(celer
 
     confirm_through_the_worker(client, smtp_server, category="prisoners")
     broken = notifications.subscription_create(email="broken@partner.example", category="prisoners")
-    notifications.recipient_confirm(token=notifications.confirmation_token(broken.recipient))
+    notifications.recipient_confirm(token=email_links.confirmation_token(broken.recipient))
     Recipient.objects.filter(pk=broken.recipient_id).update(email=BROKEN_ADDRESS)
     load_demo()  # the sweep's overdue alerts, sent by the worker
     assert wait_for(lambda: broker_drained(celery_worker))

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
-from tracker import notifications
+from tracker import email_links, notifications
 from tracker.choices import MessageKind
 from tracker.models import Alert, OutboundEmail, Recipient, Subscription
 
@@ -44,7 +44,7 @@ def test_an_analyst_subscribes_a_focal_point_and_the_confirmation_is_queued(clie
 def test_the_list_shows_confirmed_pending_and_bounced(client, analyst):
     pending = notifications.subscription_create(email="pending@partner.example")
     confirmed = notifications.subscription_create(email="confirmed@partner.example")
-    notifications.recipient_confirm(token=notifications.confirmation_token(confirmed.recipient))
+    notifications.recipient_confirm(token=email_links.confirmation_token(confirmed.recipient))
     bounced = notifications.subscription_create(email="bounced@partner.example")
     Recipient.objects.filter(pk=bounced.recipient_id).update(bounced_at="2026-01-01T00:00Z", bounce_reason="550 gone")
     notifications.subscription_create(email="ana@tracker.example", user=analyst)  # a user's: not listed
@@ -119,7 +119,7 @@ def test_a_focal_point_only_ever_hears_about_published_agreements(analyst, make_
     published = AgreementFactory(title="Published truce", published=True)
     make_commitment(agreement=published, reference="para 99")
     subscription = notifications.subscription_create(email="focal@partner.example", created_by=analyst)
-    notifications.recipient_confirm(token=notifications.confirmation_token(subscription.recipient))
+    notifications.recipient_confirm(token=email_links.confirmation_token(subscription.recipient))
     engine.deadline_sweep()  # both were due in November 2020: overdue alerts on both
     assert Alert.objects.filter(obligation__commitment__agreement=geneva).exists()
     queued = OutboundEmail.objects.filter(recipient=subscription.recipient, kind=MessageKind.ALERT)

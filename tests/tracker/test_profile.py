@@ -11,7 +11,7 @@ from commitments.choices import Category
 from core.choices import TokenKind
 from core.models import ApiToken
 from tests.factories import UserFactory
-from tracker import account, notifications
+from tracker import account, email_links, notifications
 from tracker.models import Recipient, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_my_subscriptions_are_listed_changed_and_ended(client, me, geneva, make_
     assert subscription.commitment == commitment  # what it is about stays
     other = Subscription.objects.get(agreement=geneva)
     assert client.get(f"/account/subscriptions/{other.pk}/").status_code == 404  # not mine
-    token = notifications.unsubscribe_token(subscription)
+    token = email_links.unsubscribe_token(subscription)
     assert client.post(f"/alerts/unsubscribe/{token}/").status_code == 200
     assert f"Commitment {commitment}" not in client.get("/account/").text
 
