@@ -34,11 +34,12 @@ run: install
 test: install
 	$(BIN)/pytest
 
-## lint: ruff, and no model change without its migration
+## lint: ruff, no model change without its migration, and imports that run one way (docs/architecture.md)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -9,16 +9,12 @@ overdue flags and the resolution of their alerts whose cause is gone (see
 services.obligations_refresh), so that no page says "overdue" right after a fulfilment or
 an extension."""
 
-import logging
-
 from django.db import transaction
 from django.dispatch import receiver
 
 from commitments.signals import deadlines_changed, incident_disclosed, incident_linked, status_recorded
 
 from .task_queue import enqueue_task
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(deadlines_changed)
