@@ -207,11 +207,11 @@ def test_an_admin_revokes_a_token_in_the_admin(client, partner):
     api = token_client(partner, read_only=True)
     assert api.get("/api/v1/parties/").status_code == 200
     client.force_login(admin_user)
-    page = client.get("/admin/tracker/apitoken/")
+    page = client.get("/admin/core/apitoken/")
     assert page.status_code == 200
     assert api.key not in page.text  # only the prefix is shown
     client.post(
-        "/admin/tracker/apitoken/",
+        "/admin/core/apitoken/",
         {"action": "revoke", "_selected_action": [ApiToken.objects.get(key_hash=ApiToken.hash(api.key)).pk]},
     )
     assert api.get("/api/v1/parties/").status_code == 401

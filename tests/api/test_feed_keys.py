@@ -88,10 +88,10 @@ def test_revoked_and_expired_feed_keys_are_refused(partner, demo):
 def test_an_admin_issues_a_feed_key_in_the_admin_and_sees_it_once(client, partner, demo):
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
-    form = client.get("/admin/tracker/apitoken/add/")
+    form = client.get("/admin/core/apitoken/add/")
     assert form.status_code == 200
     response = client.post(
-        "/admin/tracker/apitoken/add/", {"user": partner.pk, "kind": "feed", "name": "Outlook", "read_only": ""}
+        "/admin/core/apitoken/add/", {"user": partner.pk, "kind": "feed", "name": "Outlook", "read_only": ""}
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -101,18 +101,18 @@ def test_an_admin_issues_a_feed_key_in_the_admin_and_sees_it_once(client, partne
     assert keys and ApiToken.hash(keys[0]) == token.key_hash
     assert APIClient().get(FEED, {"token": keys[0]}).status_code == 200
     # The change page shows the prefix only; the key is not shown again.
-    assert keys[0] not in client.get(f"/admin/tracker/apitoken/{token.pk}/change/").text
+    assert keys[0] not in client.get(f"/admin/core/apitoken/{token.pk}/change/").text
 
 
 def test_analysts_cannot_issue_tokens_in_the_admin(client, analyst):
     client.force_login(analyst)
-    assert client.get("/admin/tracker/apitoken/add/").status_code == 403
+    assert client.get("/admin/core/apitoken/add/").status_code == 403
 
 
 def test_the_admin_issues_no_key_for_an_inactive_user(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     gone = UserFactory(username="former-partner", is_active=False)
-    response = client.post("/admin/tracker/apitoken/add/", {"user": gone.pk, "kind": "feed", "name": ""})
+    response = client.post("/admin/core/apitoken/add/", {"user": gone.pk, "kind": "feed", "name": ""})
     assert response.status_code == 200
     assert "user" in response.context["adminform"].form.errors
     assert not ApiToken.objects.exists()
