@@ -57,12 +57,14 @@ def test_a_bumped_pin_not_relocked_is_reported(copy):
 
 def test_a_new_pin_not_relocked_is_reported(copy):
     (copy / "requirements-dev.txt").write_text((copy / "requirements-dev.txt").read_text() + "Some_Tool==1.0\n")
-    assert check_locks.problems(copy) == ["some-tool==1.0 (requirements-dev.txt) is missing from requirements-dev.lock."]
+    found = check_locks.problems(copy)
+    assert found == ["some-tool==1.0 (requirements-dev.txt) is missing from requirements-dev.lock."]
 
 
 def test_a_dropped_requirement_still_in_the_lock_is_reported(copy):
     edit(copy / "requirements-dev.txt", "pypdf==6.21.4\n", "")
-    assert check_locks.problems(copy) == ["pypdf==6.21.4 in requirements-dev.lock is no longer in requirements-dev.txt."]
+    found = check_locks.problems(copy)
+    assert found == ["pypdf==6.21.4 in requirements-dev.lock is no longer in requirements-dev.txt."]
 
 
 def test_a_dev_lock_that_disagrees_with_the_production_lock_is_reported(copy):
