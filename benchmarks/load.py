@@ -5,7 +5,8 @@ production settings (benchmarks/load_settings.py: config.settings.production wit
 HTTP allowed on loopback, plus a bare view at /bare/), on a PostgreSQL database of its own
 and Redis. Seeds --n commitments (benchmarks/dashboard.py's data set), a partner with an API
 token and an analyst with a session, then drives, one after the other, each with --clients
-concurrent clients for --seconds:
+concurrent clients for --seconds, in turns (--rounds slices each, so that the machine's other
+load weighs on all alike):
   bare       GET /bare/: the whole middleware stack, no query (the baseline)
   api list   GET /api/v1/commitments/ with the partner's token (one page)
   csv export GET /api/v1/exports/commitments.csv with the partner's token (every obligation)
@@ -175,10 +176,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000, help="commitments (default 1,000; 2 obligations each)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--seconds", type=float, default=30, help="seconds per target (default 30)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each target's time is split into (default 3)")
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the clients (default 2)")
     args = parser.parse_args()
-    if args.n < 200 or args.clients < 1 or args.seconds <= 0 or args.processes < 1:
-        parser.error("--n must be at least 200; --clients, --seconds and --processes positive")
+    if args.n < 200 or args.clients < 1 or args.seconds <= 0 or args.processes < 1 or args.rounds < 1:
+        parser.error("--n must be at least 200; --clients, --seconds, --rounds and --processes positive")
 
     started = time.perf_counter()
     headers = seed(args.n)
@@ -204,31 +206,37 @@ def main() -> None:
         workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
         print(
             f"gunicorn: {workers} sync workers ({multiprocessing.cpu_count()} cores), production settings; "
-            f"{args.clients} clients in {args.processes} processes, {args.seconds:g} s per target"
+            f"{args.clients} clients in {args.processes} processes, {args.seconds:g} s per target "
+            f"in {args.rounds} turns"
         )
         print(f"{'target':<12}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         rates = {}
         failed = False
+        # The targets take turns in --rounds slices, so that a change in the machine's other
+        # load during the run weighs on each of them alike (the ratio is what matters).
+        slice_seconds = args.seconds / args.rounds
+        shares = [args.clients // args.processes + (i < args.clients % args.processes) for i in range(args.processes)]
+        results = {name: ([], 0, "") for name in PATHS}
         with ProcessPoolExecutor(args.processes) as pool:
-            for name, path in PATHS.items():
-                shares = [
-                    args.clients // args.processes + (i < args.clients % args.processes) for i in range(args.processes)
-                ]
-                runs = [pool.submit(drive, port, path, headers[name], share, args.seconds) for share in shares if share]
-                latencies, errors, first_error = [], 0, ""
-                for run in runs:
-                    mine, their_errors, their_first = run.result()
-                    latencies += mine
-                    errors += their_errors
-                    first_error = first_error or their_first
-                rates[name] = len(latencies) / args.seconds
-                print(
-                    f"{name:<12}{len(latencies):>10}{rates[name]:>10.1f}"
-                    f"{percentile(latencies, 0.50) * 1000:>10.1f}{percentile(latencies, 0.99) * 1000:>10.1f}{errors:>8}"
-                )
-                if errors:
-                    failed = True
-                    print(f"  first error: {first_error}")
+            for _ in range(args.rounds):
+                for name, path in PATHS.items():
+                    runs = [pool.submit(drive, port, path, headers[name], n, slice_seconds) for n in shares if n]
+                    latencies, errors, first_error = results[name]
+                    for run in runs:
+                        mine, their_errors, their_first = run.result()
+                        latencies += mine
+                        errors += their_errors
+                        first_error = first_error or their_first
+                    results[name] = (latencies, errors, first_error)
+        for name, (latencies, errors, first_error) in results.items():
+            rates[name] = len(latencies) / args.seconds
+            print(
+                f"{name:<12}{len(latencies):>10}{rates[name]:>10.1f}"
+                f"{percentile(latencies, 0.50) * 1000:>10.1f}{percentile(latencies, 0.99) * 1000:>10.1f}{errors:>8}"
+            )
+            if errors:
+                failed = True
+                print(f"  first error: {first_error}")
         ratio = rates["api list"] / rates["bare"] if rates["bare"] else 0
         print(f"api list / bare: {ratio:.2f} (target >= 0.5): {'met' if ratio >= 0.5 else 'NOT met'}")
         print(f"errors: {'some (see above)' if failed else 'none'}")
