@@ -42,8 +42,8 @@ def dashboard(request):
         "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
-        "charts": dashboard_charts(obligations, scope=role_of(request.user)),
     }
+    context["charts"], context["charts_html"] = dashboard_charts(obligations, role_of(request.user), request)
     context.update(dashboard_alerts(request, role))  # the "Unacknowledged alerts" section
     return render(request, "tracker/dashboard.html", context)
 
