@@ -164,7 +164,7 @@ def test_after_random_changes_the_cached_charts_are_those_drawn_from_scratch(cli
             add()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the browser tests: data restored after
 def test_concurrent_writers_lose_no_count_and_do_not_deadlock(analyst, armenia, azerbaijan):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time")
