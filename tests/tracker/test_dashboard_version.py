@@ -13,6 +13,7 @@ from commitments import services
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.services import DeadlineInput, SourceInput
 from tests.factories import AgreementFactory
+from tracker import dashboard_version
 from tracker import services as engine
 from tracker.dashboard_charts import data_version
 from tracker.models import Alert
@@ -194,3 +195,20 @@ def test_concurrent_writers_lose_no_count_and_do_not_deadlock(analyst, armenia, 
         thread.join()
     assert errors == []
     assert data_version() - before == threads * writes * len(ids)
+
+
+def test_the_triggers_are_in_place_after_all_migrations():
+    """SQLite drops a table's triggers when a migration remakes the table (any altered
+    column): a later migration touching these tables must create them again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = 'tracker_dashboard_bump'"
+            )
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(dashboard_version.TABLES)
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tracker_dashboard%'"
+            )
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(dashboard_version.TABLES * 3)
