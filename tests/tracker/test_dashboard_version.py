@@ -212,3 +212,19 @@ def test_the_triggers_are_in_place_after_all_migrations():
                 "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tracker_dashboard%'"
             )
             assert sorted(row[0] for row in cursor.fetchall()) == sorted(dashboard_version.TABLES * 3)
+
+
+def test_a_full_section_links_to_all_of_it_on_the_search(client, analyst, armenia, azerbaijan):
+    for i in range(11):
+        pledge(i, [armenia, azerbaijan], analyst)  # 22 obligations, due in 2020
+    engine.deadline_sweep()
+    client.force_login(analyst)
+    page = client.get("/")
+    assert len(page.context["overdue"]) == 20
+    link = page.context["overdue_all"]
+    assert f'<a href="{link}">See all</a>' in page.text
+    everything = client.get(link)
+    assert everything.status_code == 200
+    assert len(everything.context["results"]) == 11  # the commitments of all 22 overdue obligations
+    for window in ("due_7_all", "due_30_all"):  # empty sections: no link, but the URL works
+        assert client.get(page.context[window]).status_code == 200
