@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from commitments.api.filters import CommitmentFilter
@@ -18,7 +19,7 @@ from . import selectors
 from .dashboard_charts import dashboard_charts
 from .inbox import dashboard_alerts
 
-ROWS = 50
+ROWS = 20  # per section; the rest on the search page ("see all"), so the page stays small
 SEARCH_ROWS = 200
 
 
@@ -28,18 +29,33 @@ def dashboard(request):
     now = timezone.now()
     obligations = published_only(Obligation.objects.all(), request, "commitment__agreement__")
     rows = obligations.select_related("commitment__agreement", "party")
+    search = reverse("tracker:search")
+    today = timezone.localdate(now)
     context = {
         "row_limit": ROWS,
-        "overdue": rows.filter(overdue=True).order_by("overdue_since", "pk")[:ROWS],
-        "due_7": _due(rows, now, after_days=0, until_days=7),
-        "due_30": _due(rows, now, after_days=7, until_days=30),
+        "overdue": _linked(rows.filter(overdue=True).order_by("overdue_since", "pk")[:ROWS]),
+        "overdue_all": f"{search}?overdue=true",
+        "due_7": _linked(_due(rows, now, after_days=0, until_days=7)),
+        "due_7_all": f"{search}?due_after={today}&due_before={today + timedelta(days=7)}",
+        "due_30": _linked(_due(rows, now, after_days=7, until_days=30)),
+        "due_30_all": f"{search}?due_after={today + timedelta(days=7)}&due_before={today + timedelta(days=30)}",
         "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
-        "charts": dashboard_charts(obligations, scope=role_of(request.user)),
     }
+    context["charts"], context["charts_html"] = dashboard_charts(obligations, role_of(request.user), request)
     context.update(dashboard_alerts(request, role))  # the "Unacknowledged alerts" section
     return render(request, "tracker/dashboard.html", context)
+
+
+def _linked(rows) -> list[Obligation]:
+    """The rows with their links, reversed once per page rather than once per row."""
+    detail, agreement = reverse("commitments:detail", args=[0]), reverse("commitments:agreement", args=[0])
+    rows = list(rows)
+    for o in rows:
+        o.detail_url = detail.replace("/0/", f"/{o.commitment_id}/")
+        o.agreement_url = agreement.replace("/0/", f"/{o.commitment.agreement_id}/")
+    return rows
 
 
 def _due(rows, now, *, after_days: int, until_days: int):

@@ -151,7 +151,12 @@ class Obligation(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_at"], name="commitments_obligation_due_idx"),
-            models.Index(fields=["overdue"], condition=models.Q(overdue=True), name="commitments_obligation_od_idx"),
+            # The overdue ones, oldest first (the dashboard), and any read of overdue=True.
+            models.Index(
+                fields=["overdue_since", "id"],
+                condition=models.Q(overdue=True),
+                name="commitments_obligation_ods_idx",
+            ),
         ]
 
     def __str__(self) -> str:

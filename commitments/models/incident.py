@@ -195,6 +195,9 @@ class Incident(models.Model):
         null=True,
         blank=True,
         editable=False,
+        # No database constraint: the import writes this on every incident it touches,
+        # and the check per row cost more than the rest of the row; PROTECT is Django's.
+        db_constraint=False,
     )
     created_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL,
@@ -203,11 +206,14 @@ class Incident(models.Model):
         null=True,
         blank=True,
         editable=False,
+        db_constraint=False,  # as last_import; the index stays (deleting a user looks here)
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # The history is read by incident (id) only: no index on the other keys it copies, no
+    # database constraint to the user (the import writes a history row per incident).
+    history = HistoricalRecords(user_db_constraint=False, no_db_index=["created_by", "last_import"])
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -252,11 +258,16 @@ class IncidentParty(models.Model):
     """A party alleged responsible for (or otherwise involved in) an incident. No party
     alleged means responsibility unknown."""
 
-    incident = models.ForeignKey(to=Incident, on_delete=models.CASCADE, related_name="party_roles")
-    party = models.ForeignKey(to="parties.Party", on_delete=models.PROTECT, related_name="incident_roles")
+    # No single-column indexes: the unique (incident, party, role) serves lookups by
+    # incident, and (party, role) those by party.
+    incident = models.ForeignKey(to=Incident, on_delete=models.CASCADE, related_name="party_roles", db_index=False)
+    party = models.ForeignKey(
+        to="parties.Party", on_delete=models.PROTECT, related_name="incident_roles", db_index=False
+    )
     role = models.CharField(verbose_name="role", max_length=16, choices=IncidentRole.choices)
 
-    history = HistoricalRecords()
+    # Read by incident only (the incident's history page).
+    history = HistoricalRecords(user_db_constraint=False, no_db_index=["party"])
 
     class Meta:
         ordering = ["incident", "role", "party__name"]
@@ -327,8 +338,12 @@ class IncidentLink(models.Model):
     """An incident bearing on one party's obligation under a commitment: proposed by a
     rule or made by an analyst; only ``linked`` ones count and are alerted."""
 
-    incident = models.ForeignKey(to=Incident, on_delete=models.CASCADE, related_name="links")
-    obligation = models.ForeignKey(to="commitments.Obligation", on_delete=models.PROTECT, related_name="incident_links")
+    # No single-column indexes: the unique (incident, obligation) serves lookups by
+    # incident, and (obligation, state) those by obligation.
+    incident = models.ForeignKey(to=Incident, on_delete=models.CASCADE, related_name="links", db_index=False)
+    obligation = models.ForeignKey(
+        to="commitments.Obligation", on_delete=models.PROTECT, related_name="incident_links", db_index=False
+    )
     state = models.CharField(verbose_name="state", max_length=16, choices=LinkState.choices)
     rule = models.ForeignKey(
         to=LinkRule,
@@ -350,7 +365,8 @@ class IncidentLink(models.Model):
     decided_at = models.DateTimeField(verbose_name="decided at", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # Read by incident only (the incident's history page).
+    history = HistoricalRecords(user_db_constraint=False, no_db_index=["obligation", "rule", "decided_by"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -69,7 +69,8 @@ class StatusUpdate(models.Model):
             models.Index(
                 fields=["obligation", "-effective_on", "-recorded_at", "-id"],
                 name="commitments_su_latest_idx",
-            )
+            ),
+            models.Index(fields=["-recorded_at"], name="commitments_su_recorded_idx"),  # the dashboard's recent
         ]
 
     def __str__(self) -> str:

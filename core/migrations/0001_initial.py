@@ -1,4 +1,4 @@
-"""ApiToken and IdempotencyKey moved from tracker (tracker 0014): created here in the
+"""ApiToken and IdempotencyKey moved from tracker (tracker 0016): created here in the
 migration state only. Their tables keep their names (tracker_apitoken,
 tracker_idempotencykey; Meta.db_table) so that no row moves and no table is recreated.
 Their content types move with them, so that permissions and admin log entries follow."""

@@ -1,4 +1,5 @@
 from .alerts import Alert
+from .dashboard import DashboardVersion
 from .notifications import OutboundEmail, Recipient, Subscription
 
-__all__ = ["Alert", "OutboundEmail", "Recipient", "Subscription"]
+__all__ = ["Alert", "DashboardVersion", "OutboundEmail", "Recipient", "Subscription"]

@@ -78,6 +78,14 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
+        indexes = [
+            # The dashboard's newest waiting alerts: read in order, not sorted out of all.
+            models.Index(
+                fields=["-raised_at", "-id"],
+                condition=models.Q(acknowledged_at__isnull=True, resolved_at__isnull=True),
+                name="tracker_alert_waiting_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "kind", "due_at", "lead_time"],

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0013_incident_alerts"),
+        ("tracker", "0015_dashboard_indexes"),
         ("core", "0001_initial"),
     ]
 
