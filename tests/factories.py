@@ -4,8 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from commitments import services
 from commitments.choices import AgreementKind
 from commitments.models import Agreement
+from commitments.services import DeadlineInput
 from parties.choices import PartyKind
 from parties.models import Party
 
@@ -38,3 +40,18 @@ class AgreementFactory(DjangoModelFactory):
     signed_on = date(2020, 10, 30)
     venue = "Geneva"
     timezone = "Europe/Zurich"
+
+
+def pledge(i, parties, analyst, *, published=True):
+    """Commitment ``i`` of its own agreement, binding ``parties``, entered through the service."""
+    return services.commitment_create(
+        agreement=AgreementFactory(signed_on=date(2020, 1, 1), published=published),
+        reference=f"p{i}",
+        title=f"Pledge {i}",
+        text="t",
+        category="prisoners",
+        nature="one_off",
+        parties=parties,
+        deadline=DeadlineInput(within_days=3),
+        user=analyst,
+    )

@@ -1,12 +1,8 @@
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import services
-from commitments.services import DeadlineInput
-from tests.factories import AgreementFactory
+from tests.factories import pledge
 from tracker import dashboard_charts
 from tracker import services as engine
 from tracker.demo import load_demo
@@ -45,17 +41,7 @@ def test_search_filters_and_its_url_is_shareable(client, analyst):
 
 def build(count, parties, analyst):
     for i in range(count):
-        services.commitment_create(
-            agreement=AgreementFactory(signed_on=date(2020, 1, 1), published=True),
-            reference=f"p{i}",
-            title=f"Pledge {i}",
-            text="t",
-            category="prisoners",
-            nature="one_off",
-            parties=parties,
-            deadline=DeadlineInput(within_days=3),
-            user=analyst,
-        )
+        pledge(i, parties, analyst)
     engine.deadline_sweep()
 
 

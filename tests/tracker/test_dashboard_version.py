@@ -12,27 +12,13 @@ from django.db import connection, connections, transaction
 from commitments import services
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.services import DeadlineInput, SourceInput
-from tests.factories import AgreementFactory
+from tests.factories import pledge
 from tracker import dashboard_version
 from tracker import services as engine
 from tracker.dashboard_charts import data_version
 from tracker.models import Alert
 
 pytestmark = pytest.mark.django_db
-
-
-def pledge(i, parties, analyst, *, published=True):
-    return services.commitment_create(
-        agreement=AgreementFactory(signed_on=date(2020, 1, 1), published=published),
-        reference=f"p{i}",
-        title=f"Pledge {i}",
-        text="t",
-        category="prisoners",
-        nature="one_off",
-        parties=parties,
-        deadline=DeadlineInput(within_days=3),
-        user=analyst,
-    )
 
 
 def remove(obligations):
