@@ -79,8 +79,8 @@ def seed(n: int) -> dict[str, dict[str, str]]:
     from django.test import Client
 
     from benchmarks.dashboard import build
-    from tracker.models import ApiToken
-    from tracker.roles import ANALYSTS, PARTNERS
+    from core.models import ApiToken
+    from core.roles import ANALYSTS, PARTNERS
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # production serves the manifest's names
