@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from commitments import services
 from commitments.choices import Category, Nature
@@ -18,6 +19,20 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which must run every test: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _cache_emptied_after_committed_tests(request, django_db_blocker):
+    """A test that commits (live server, transactional_db) leaves its cache entries behind,
+    and the flush after it restarts the dashboard's data version: the next test's charts
+    would be found under the same version. (A database restored from a backup has the
+    same effect in production: docs/pages.md says to clear the cache then.)"""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if committed or (marker and marker.kwargs.get("transaction")):
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 def pytest_configure(config):

@@ -164,10 +164,9 @@ def test_after_random_changes_the_cached_charts_are_those_drawn_from_scratch(cli
             add()
 
 
+@pytest.mark.postgres  # SQLite has one writer at a time
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the browser tests: data restored after
 def test_concurrent_writers_lose_no_count_and_do_not_deadlock(analyst, armenia, azerbaijan):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time")
     pledge(0, [armenia, azerbaijan], analyst)
     ids = list(Obligation.objects.values_list("pk", flat=True))
     before = data_version()
