@@ -30,6 +30,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.validation import clean_into, raise_if
+
 from .acled_rows import Event, FileRefused, RowProblem, actor_names, file_name_of, read_events
 from .bulk_history import history_insert
 from .choices import Confidence, IncidentRole, Verification
@@ -167,15 +169,11 @@ def actor_mapping_add(*, actor_name: str, party, user, note: str = "") -> ActorM
     mapping = ActorMapping(actor_name=(actor_name or "").strip(), party=party, note=note)
     mapping._history_user = user
     errors: dict = {}
-    try:
-        mapping.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        errors = exc.message_dict
+    clean_into(errors, mapping, validate_constraints=False)
     taken = "This actor name is already mapped."
     if "actor_name" not in errors and ActorMapping.objects.filter(actor_name__iexact=mapping.actor_name).exists():
         errors["actor_name"] = [taken]
-    if errors:
-        raise ValidationError(errors)
+    raise_if(errors)
     try:
         with transaction.atomic():
             mapping.save()

@@ -376,12 +376,7 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
         sources = [
-            services.SourceInput(
-                publisher=f.cleaned_data["publisher"],
-                published_on=f.cleaned_data["published_on"],
-                url=f.cleaned_data.get("url") or "",
-                title=f.cleaned_data.get("title") or "",
-            )
+            services.SourceInput.from_fields(f.cleaned_data)
             for formset in formsets
             for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")

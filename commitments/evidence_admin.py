@@ -166,16 +166,7 @@ class IncidentAdmin(HistoryAdmin):
             if formset.model is IncidentParty:
                 parties = [(row["party"], row["role"]) for row in kept]
             else:
-                sources = [
-                    services.SourceInput(
-                        publisher=row["publisher"],
-                        published_on=row["published_on"],
-                        url=row.get("url") or "",
-                        title=row.get("title") or "",
-                        language=row.get("language") or "",
-                    )
-                    for row in kept
-                ]
+                sources = [services.SourceInput.from_fields(row) for row in kept]
         user, reason = request.user, data.get("change_reason") or ""
         if not change:
             incident = incidents.incident_create(

@@ -71,11 +71,7 @@ class CommitmentForm(ChangeReasonForm):
         return self.deadline_input() if self.deadline_changed() else None
 
     def deadline_source(self) -> services.SourceInput:
-        return services.SourceInput(
-            url=self.cleaned_data.get("source_url") or "",
-            publisher=self.cleaned_data.get("source_publisher") or "",
-            published_on=self.cleaned_data.get("source_published_on"),
-        )
+        return services.SourceInput.from_fields(self.cleaned_data, prefix="source_")
 
     def clean(self):
         cleaned = super().clean()
@@ -112,7 +108,7 @@ class CommitmentForm(ChangeReasonForm):
                 source=self.deadline_source(),
             )
         has_deadline = self.instance.current_deadline_id is not None or deadline is not None
-        errors = services.one_off_deadline_errors(nature=cleaned.get("nature"), has_deadline=has_deadline)
+        errors = rules.one_off_deadline_errors(nature=cleaned.get("nature"), has_deadline=has_deadline)
         if errors:
             raise ValidationError(errors)
 

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.validation import clean_into, raise_if
 from utilities.validators import validate_one_line_text
 
 from .choices import IncidentRole, LinkState, Verification
 from .models import Incident, IncidentLink, IncidentParty, IncidentSource, Obligation
-from .services import SourceInput, _clean, _raise_if, _track
+from .services import SourceInput, _track
 from .signals import incident_disclosed, incident_linked
 
 # What an analyst edits on an incident; verification and publication have their own steps.
@@ -80,7 +81,7 @@ def _parties_errors(parties: Sequence[tuple], errors: dict) -> list[IncidentPart
 
 def _sources_errors(sources: Sequence[SourceInput], errors: dict) -> None:
     for index, source in enumerate(sources):
-        _clean(IncidentSource(**asdict(source)), errors, exclude=["incident"], prefix=f"sources[{index}].")
+        clean_into(errors, IncidentSource(**asdict(source)), exclude=["incident"], prefix=f"sources[{index}].")
 
 
 def _save_children(incident: Incident, parties: list[IncidentParty] | None, sources) -> None:
@@ -111,12 +112,12 @@ def incident_create(
         raise ValidationError({name: ["This field cannot be set here."] for name in sorted(unknown)})
     incident = Incident(**fields, published=published, created_by=user)
     errors: dict = {}
-    _clean(incident, errors)
+    clean_into(errors, incident)
     rows = _parties_errors(parties, errors)
     if not sources:
         errors["sources"] = ["Cite at least one source."]
     _sources_errors(sources, errors)
-    _raise_if(errors)
+    raise_if(errors)
     _track(incident, user, "Recorded").save()
     _save_children(incident, rows, sources)
     return incident
@@ -153,13 +154,13 @@ def incident_update(
     for name, value in changes.items():
         setattr(incident, name, value)
     errors: dict = {}
-    _clean(incident, errors)
+    clean_into(errors, incident)
     rows = _parties_errors(parties, errors) if parties is not None else None
     if sources is not None:
         if not sources:
             errors["sources"] = ["Cite at least one source."]
         _sources_errors(sources, errors)
-    _raise_if(errors)
+    raise_if(errors)
     _track(incident, user, reason or "Edited").save()
     _save_children(incident, rows, sources)
     return incident
@@ -171,7 +172,7 @@ def incident_verify(*, incident: Incident, verification: str, reason: str, user)
     errors = _reason_errors(reason)
     if verification not in Verification.values:
         errors["verification"] = [f"Unknown value '{verification}': use one of {', '.join(Verification.values)}."]
-    _raise_if(errors)
+    raise_if(errors)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.verification == verification:
         raise ValidationError(
@@ -213,7 +214,7 @@ def incident_link(*, incident: Incident, obligations: Sequence[Obligation], user
             errors["note"] = exc.messages
         if len(note) > 500:
             errors.setdefault("note", []).append("At most 500 characters.")
-    _raise_if(errors)
+    raise_if(errors)
     now = timezone.now()
     made = []
     for obligation in sorted(obligations, key=lambda o: o.pk):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from .choices import Status
+from .choices import Nature, Status
 
 
 def rollup_status(statuses: Iterable[str]) -> str:
@@ -106,6 +106,13 @@ def validate_date_window(value: date) -> None:
 # window is still a date Python and the databases hold. The API, the pages, the admin and
 # the model all take this one limit.
 LONGEST_DEADLINE_DAYS = 3650
+
+
+def one_off_deadline_errors(*, nature: str, has_deadline: bool) -> dict:
+    """A one-off commitment must have a deadline; the others may."""
+    if nature == Nature.ONE_OFF and not has_deadline:
+        return {"deadline": ["A one-off commitment needs a deadline: a date or a number of days."]}
+    return {}
 
 
 def due_date_after(anchor: date, days: int) -> date:

@@ -5,7 +5,7 @@ Every service takes keyword arguments, validates everything before it writes any
 and writes in one transaction: on a ValidationError nothing is stored.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -14,8 +14,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.validation import add_errors, clean_into, raise_if
+
 from . import rules
-from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Nature, Status, Verification
+from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Status, Verification
 from .models import (
     Agreement,
     AgreementParticipant,
@@ -52,6 +54,14 @@ class SourceInput:
     title: str = ""
     language: str = ""
 
+    @classmethod
+    def from_fields(cls, data: Mapping, prefix: str = "") -> "SourceInput":
+        """A source from a form's or a request's fields named ``{prefix}publisher``,
+        ``{prefix}url``...: the one place the pages and the admin build it. A text left out
+        or empty is ""."""
+        texts = {name: data.get(f"{prefix}{name}") or "" for name in ("publisher", "url", "title", "language")}
+        return cls(published_on=data.get(f"{prefix}published_on"), **texts)
+
 
 def _track(instance, user, reason: str = ""):
     """Attach who and why to the historical row the next save writes."""
@@ -59,15 +69,6 @@ def _track(instance, user, reason: str = ""):
     if reason:
         instance._change_reason = reason
     return instance
-
-
-def _clean(instance, errors: dict, exclude: Sequence[str] = (), prefix: str = "") -> None:
-    """Run the model's validation and collect its errors, keyed by field, into ``errors``."""
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(f"{prefix}{field}", []).extend(messages)
 
 
 def _apply_changes(instance, editable: tuple[str, ...], changes: dict) -> dict:
@@ -79,13 +80,8 @@ def _apply_changes(instance, editable: tuple[str, ...], changes: dict) -> dict:
     for field, value in changes.items():
         setattr(instance, field, value)
     errors: dict = {}
-    _clean(instance, errors)
+    clean_into(errors, instance)
     return errors
-
-
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 # Agreements
@@ -108,7 +104,7 @@ def _children_errors(children: list) -> dict:
         name = CHILD_LISTS[type(child)]
         index = counters.get(name, 0)
         counters[name] = index + 1
-        _clean(child, errors, exclude=["agreement"], prefix=f"{name}[{index}].")
+        clean_into(errors, child, exclude=["agreement"], prefix=f"{name}[{index}].")
         key = _child_key(child)
         if key is not None and key in seen:
             errors.setdefault(f"{name}[{index}]", []).append("This entry is listed twice.")
@@ -151,12 +147,12 @@ def agreement_create(
         summary=summary,
         published=published,
     )
-    _clean(agreement, errors)
+    clean_into(errors, agreement)
     children = _agreement_children(agreement, participants, sources, relations)
     errors.update(_children_errors(children))
     if published:
         errors.update(publish_errors(agreement=agreement, user=user, creating=True))
-    _raise_if(errors)
+    raise_if(errors)
     if published:
         agreement.published_at, agreement.published_by = timezone.now(), user
     _track(agreement, user).save()
@@ -201,7 +197,7 @@ def agreement_update(
     if publishing:
         changing = changes_fields or _children_change(agreement, replaced, new_children)
         errors.update(publish_errors(agreement=agreement, user=user, changing=changing))
-    _raise_if(errors)
+    raise_if(errors)
     if publishing:
         agreement.published_at, agreement.published_by = timezone.now(), user
     _track(agreement, user, reason).save()
@@ -307,13 +303,6 @@ def _deadline_build(*, commitment: Commitment, spec: DeadlineInput, revision: in
     )
 
 
-def one_off_deadline_errors(*, nature: str, has_deadline: bool) -> dict:
-    """A one-off commitment must have a deadline; the others may."""
-    if nature == Nature.ONE_OFF and not has_deadline:
-        return {"deadline": ["A one-off commitment needs a deadline: a date or a number of days."]}
-    return {}
-
-
 def _commitment_build(
     *,
     agreement: Agreement,
@@ -338,16 +327,16 @@ def _commitment_build(
         nature=nature,
         condition=condition,
     )
-    _clean(commitment, errors)
+    clean_into(errors, commitment)
     if not parties:
         errors["parties"] = ["A commitment binds at least one party."]
     elif len({p.pk for p in parties}) != len(parties):
         errors["parties"] = ["A party is listed twice."]
-    errors.update(one_off_deadline_errors(nature=nature, has_deadline=deadline is not None))
+    errors.update(rules.one_off_deadline_errors(nature=nature, has_deadline=deadline is not None))
     if deadline is not None:
         pending = _deadline_build(commitment=commitment, spec=deadline, revision=1, user=user, reason="", source=None)
-        _clean(pending, errors, exclude=["commitment"])
-    _raise_if(errors)
+        clean_into(errors, pending, exclude=["commitment"])
+    raise_if(errors)
     return commitment
 
 
@@ -543,7 +532,7 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
                     continue
                 name = DEADLINE_FIELD_NAMES.get(field, field)
                 errors.setdefault(f"commitments[{i}].{name}", []).extend(messages)
-    _raise_if(errors)
+    raise_if(errors)
     created: dict[str, Commitment] = {}
     for i in order:
         # Each row was checked above, as commitment_create checks it: stored without a
@@ -587,8 +576,8 @@ def commitment_update(
             _deadline_errors(commitment=commitment, deadline=deadline, reason=deadline_reason, source=source, user=user)
         )
     has_deadline = commitment.current_deadline_id is not None or deadline is not None
-    errors.update(one_off_deadline_errors(nature=commitment.nature, has_deadline=has_deadline))
-    _raise_if(errors)
+    errors.update(rules.one_off_deadline_errors(nature=commitment.nature, has_deadline=has_deadline))
+    raise_if(errors)
     _track(commitment, user, reason).save()
     if deadline is not None:
         deadline_set(commitment=commitment, deadline=deadline, reason=deadline_reason, source=source, user=user)
@@ -600,8 +589,8 @@ def obligation_add(*, commitment: Commitment, party, user=None) -> Obligation:
     """Bind one more party to a commitment."""
     obligation = Obligation(commitment=commitment, party=party, due_at=commitment.due_at)
     errors: dict = {}
-    _clean(obligation, errors)
-    _raise_if(errors)
+    clean_into(errors, obligation)
+    raise_if(errors)
     _track(obligation, user).save()
     commitment_refresh_status(commitment=commitment, user=user)
     return obligation
@@ -620,7 +609,8 @@ def _deadline_errors(
 ) -> dict:
     """The validation errors of the revision ``deadline_set`` would append."""
     errors: dict = {}
-    _clean(
+    clean_into(
+        errors,
         _deadline_build(
             commitment=commitment,
             spec=deadline,
@@ -629,7 +619,6 @@ def _deadline_errors(
             reason=reason,
             source=source,
         ),
-        errors,
         exclude=["recorded_by"],
     )
     return errors
@@ -643,7 +632,7 @@ def deadline_check(
     source: SourceInput | None = None,
 ) -> None:
     """Raise the ValidationError that ``deadline_set`` would raise, writing nothing."""
-    _raise_if(_deadline_errors(commitment=commitment, deadline=deadline, reason=reason, source=source))
+    raise_if(_deadline_errors(commitment=commitment, deadline=deadline, reason=reason, source=source))
 
 
 @transaction.atomic
@@ -664,8 +653,8 @@ def deadline_set(
         commitment=locked, spec=deadline, revision=_next_revision(locked), user=user, reason=reason, source=source
     )
     errors: dict = {}
-    _clean(new, errors)
-    _raise_if(errors)
+    clean_into(errors, new)
+    raise_if(errors)
     new.resolve()
     _track(new, user, reason).save()
     # The Deadline rows are the deadline's history, so the pointer moves without a
@@ -730,7 +719,7 @@ def status_update_record(
         obligations = obligations_for(commitment=commitment, party=party)
     except ValidationError as exc:
         obligations = []
-        errors.update(exc.message_dict)
+        add_errors(errors, exc)
     if not sources:
         errors["sources"] = ["Cite at least one source."]
     errors.update(evidence_errors(status=status, obligations=obligations, reasons=reasons, incidents=incidents))
@@ -747,10 +736,10 @@ def status_update_record(
         for obligation in obligations
     ]
     for update in updates[:1]:  # identical but for the obligation: one check is enough
-        _clean(update, errors)
+        clean_into(errors, update)
     for index, source in enumerate(sources):
-        _clean(StatusUpdateSource(**asdict(source)), errors, exclude=["status_update"], prefix=f"sources[{index}].")
-    _raise_if(errors)
+        clean_into(errors, StatusUpdateSource(**asdict(source)), exclude=["status_update"], prefix=f"sources[{index}].")
+    raise_if(errors)
 
     # Lock the obligations (their rows only, in one order) so concurrent updates
     # recompute the status one after another.

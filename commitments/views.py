@@ -114,13 +114,7 @@ def _record(request, commitment, obligations, form) -> bool:
             status=data["status"],
             effective_on=data["effective_on"],
             summary=data["summary"],
-            sources=[
-                services.SourceInput(
-                    publisher=data["source_publisher"],
-                    url=data["source_url"],
-                    published_on=data["source_published_on"],
-                )
-            ],
+            sources=[services.SourceInput.from_fields(data, prefix="source_")],
             confidence=data["confidence"],
             internal_note=data["internal_note"],
             reasons=reasons,
@@ -141,11 +135,7 @@ def _extend(request, commitment, form) -> bool:
             commitment=commitment,
             deadline=services.DeadlineInput(due_on=data["due_on"], within_days=data["within_days"]),
             reason=data["reason"],
-            source=services.SourceInput(
-                publisher=data["source_publisher"],
-                url=data["source_url"],
-                published_on=data["source_published_on"],
-            ),
+            source=services.SourceInput.from_fields(data, prefix="source_"),
             user=request.user,
         )
     except ValidationError as exc:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, DateTimeField, DurationField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
+from core.validation import clean_into, raise_if
 from utilities.signed_links import signed_link_data
 
 from .choices import AlertKind, Delivery, MessageKind, OutboxStatus
@@ -32,7 +33,6 @@ from .task_queue import enqueue_task
 logger = logging.getLogger(__name__)
 
 SUBJECT_MAX_LENGTH = OutboundEmail._meta.get_field("subject").max_length
-OUTBOX_FIELDS = ["kind", "recipient", "subscription", "alert", "status", "attempts", "next_attempt_at", "created_at"]
 
 
 # Subscriptions
@@ -66,10 +66,7 @@ def subscription_create(
     email = (email or "").strip().lower()
     recipient = Recipient.objects.filter(email=email).first() or Recipient(email=email, user=user)
     errors: dict = {}
-    try:
-        recipient.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    clean_into(errors, recipient, validate_unique=False)
     subscription = Subscription(
         recipient=recipient,
         agreement=agreement,
@@ -86,12 +83,8 @@ def subscription_create(
         timezone=timezone_name,
         created_by=created_by,
     )
-    try:
-        subscription.full_clean(exclude=["recipient"])
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    clean_into(errors, subscription, exclude=["recipient"])
+    raise_if(errors)
     recipient = _locked_recipient(recipient)
     if _same_active(recipient, subscription).exists():
         raise ValidationError(
@@ -201,22 +194,19 @@ def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
     now = timezone.now()
     queued = 0
     for subscription in _deliverable_subscriptions(Delivery.IMMEDIATE):
-        rows = alerts.filter(subscription.alert_filter(), subscription.readable_alerts()).annotate(
-            m_kind=Value(MessageKind.ALERT, output_field=CharField()),
-            m_recipient=Value(subscription.recipient_id, output_field=IntegerField()),
-            m_subscription=Value(subscription.pk, output_field=IntegerField()),
-            m_alert=F("id"),
-            m_status=Value(OutboxStatus.PENDING, output_field=CharField()),
-            m_attempts=Value(0, output_field=IntegerField()),
-            m_next=Value(now, output_field=DateTimeField()),
-            m_created=Value(now, output_field=DateTimeField()),
-        )
         queued += insert_from_select(
             OutboundEmail,
-            OUTBOX_FIELDS,
-            rows.values_list(
-                "m_kind", "m_recipient", "m_subscription", "m_alert", "m_status", "m_attempts", "m_next", "m_created"
-            ),
+            alerts.filter(subscription.alert_filter(), subscription.readable_alerts()),
+            {
+                "kind": Value(MessageKind.ALERT, output_field=CharField()),
+                "recipient": Value(subscription.recipient_id, output_field=IntegerField()),
+                "subscription": Value(subscription.pk, output_field=IntegerField()),
+                "alert": F("id"),
+                "status": Value(OutboxStatus.PENDING, output_field=CharField()),
+                "attempts": Value(0, output_field=IntegerField()),
+                "next_attempt_at": Value(now, output_field=DateTimeField()),
+                "created_at": Value(now, output_field=DateTimeField()),
+            },
         )
     if queued:
         _after_commit_send()
@@ -523,15 +513,18 @@ def _event_alerts_raise(kind: str, sources: QuerySet, source_field: str) -> int:
     with its obligation), raised in the caller's transaction, and their messages queued.
     The alerts' unique constraint on ``source_field`` makes a second call add nothing."""
     now = timezone.now()
-    rows = sources.annotate(
-        a_kind=Value(kind, output_field=CharField()),
-        a_party=F("obligation__party_id"),
-        a_due=F("obligation__due_at"),
-        a_lead=Value(timedelta(0), output_field=DurationField()),
-        a_raised=Value(now, output_field=DateTimeField()),
-    ).values_list("a_kind", "obligation_id", "a_party", "a_due", "a_lead", "a_raised", "id")
     raised = insert_from_select(
-        Alert, ["kind", "obligation", "party", "due_at", "lead_time", "raised_at", source_field], rows
+        Alert,
+        sources,
+        {
+            "kind": Value(kind, output_field=CharField()),
+            "obligation": F("obligation_id"),
+            "party": F("obligation__party_id"),
+            "due_at": F("obligation__due_at"),
+            "lead_time": Value(timedelta(0), output_field=DurationField()),
+            "raised_at": Value(now, output_field=DateTimeField()),
+            source_field: F("id"),
+        },
     )
     if raised:
         queue_alert_messages(alerts=Alert.objects.filter(kind=kind, raised_at=now, **{f"{source_field}__in": sources}))

@@ -45,21 +45,21 @@ class SweepResult:
     raised: int
 
 
-def _alert_rows(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> QuerySet:
-    """The alert rows for ``obligations``, in ALERT_COLUMNS order, as one SELECT."""
-    return obligations.annotate(
-        a_kind=Value(kind, output_field=CharField()),
-        a_obligation=F("id"),
-        a_party=F("party_id"),
-        a_due=F("due_at"),
-        a_lead=Value(lead, output_field=DurationField()),
-        a_raised=Value(now, output_field=DateTimeField()),
-    ).values_list("a_kind", "a_obligation", "a_party", "a_due", "a_lead", "a_raised")
+def _alert_values(*, kind: str, lead: timedelta, now: datetime) -> dict:
+    """An alert's fields, as expressions on an obligation's row."""
+    return {
+        "kind": Value(kind, output_field=CharField()),
+        "obligation": F("id"),
+        "party": F("party_id"),
+        "due_at": F("due_at"),
+        "lead_time": Value(lead, output_field=DurationField()),
+        "raised_at": Value(now, output_field=DateTimeField()),
+    }
 
 
 def _raise_alerts(obligations: QuerySet[Obligation], *, kind: str, lead: timedelta, now: datetime) -> int:
     """One alert per obligation in ``obligations``, those that exist already skipped."""
-    return insert_from_select(Alert, list(ALERT_COLUMNS), _alert_rows(obligations, kind=kind, lead=lead, now=now))
+    return insert_from_select(Alert, obligations, _alert_values(kind=kind, lead=lead, now=now))
 
 
 def _update_sql(queryset: QuerySet, **values) -> tuple[str, tuple]:

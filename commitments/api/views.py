@@ -1,9 +1,8 @@
 """The partner-facing API: parties, agreements, commitments and status updates."""
 
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
@@ -13,6 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from core.api.errors import service_errors as api_service_errors
+from core.api.errors import validated_flat
 from core.api.idempotency import IdempotentPostMixin
 from parties import services as party_services
 from parties.models import Party
@@ -45,9 +46,7 @@ FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
 
 # Service field names -> the API's names for the same input.
 DEADLINE_ERRORS = {
-    "due_on": "deadline.date",
-    "within_days": "deadline.days",
-    "after_commitment": "deadline.after",
+    **services.DEADLINE_FIELD_NAMES,
     "source_publisher": "source.publisher",
     "source_url": "source.url",
     "effective_on": "effective_date",
@@ -58,52 +57,10 @@ DEADLINE_ERRORS = {
 AGREEMENT_ERRORS = {"signed_on": "date", ".related_agreement": ".agreement", "__all__": "non_field_errors"}
 
 
-def _api_name(key: str, names: dict) -> str:
-    if key in names:
-        return names[key]
-    for suffix, name in names.items():  # relations[0].related_agreement -> relations[0].agreement
-        if suffix.startswith(".") and key.endswith(suffix):
-            return key.removesuffix(suffix) + name
-    return key
-
-
-@contextmanager
-def service_errors(names: dict = DEADLINE_ERRORS):
-    """A service's ValidationError becomes a 400 naming the API's fields."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise ValidationError({_api_name(k, names): v for k, v in detail.items()}) from exc
-
-
-def flat_errors(detail, prefix: str = "") -> dict:
-    """DRF's nested errors ({"participants": [{}, {"party": [...]}]}) keyed the way the
-    services key theirs: {"participants[1].party": [...]}; a list's own error (not a list,
-    too long) stays on the list's name."""
-    if isinstance(detail, dict):
-        # DRF keys a list's errors by the item's index (an int), a dict's by the field.
-        items = [
-            (f"{prefix}[{k}]" if isinstance(k, int) else f"{prefix}.{k}" if prefix else k, v)
-            for k, v in detail.items()
-            if k != "non_field_errors"
-        ]
-        own = detail.get("non_field_errors")
-    elif detail and not all(isinstance(item, str) for item in detail):
-        items = [(f"{prefix}[{i}]", item) for i, item in enumerate(detail) if item]
-        own = None
-    else:
-        return {prefix: detail}
-    flat = {prefix or "non_field_errors": own} if own else {}
-    for key, value in items:
-        flat.update(flat_errors(value, key))
-    return flat
-
-
-def validated_flat(serializer) -> dict:
-    if not serializer.is_valid():
-        raise ValidationError(flat_errors(serializer.errors))
-    return dict(serializer.validated_data)
+def service_errors(names: Mapping[str, str] = DEADLINE_ERRORS):
+    """A service's ValidationError becomes a 400 naming the API's fields (``names``: the
+    renames of the view's input; core.api.errors converts)."""
+    return api_service_errors(names)
 
 
 def deadline_input(data: dict | None) -> services.DeadlineInput | None:
