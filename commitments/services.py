@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.validation import add_errors, clean_into, raise_if
 
-from . import rules
+from . import rules, shape
 from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Status, Verification
 from .models import (
     Agreement,
@@ -303,36 +303,19 @@ def _deadline_build(*, commitment: Commitment, spec: DeadlineInput, revision: in
     )
 
 
-def _commitment_build(
-    *,
-    agreement: Agreement,
-    reference: str,
-    title: str,
-    text: str,
-    category: str,
-    nature: str,
-    parties: list,
-    condition: str = "",
-    deadline: DeadlineInput | None = None,
-    user=None,
-) -> Commitment:
-    """Build an unsaved commitment and check every rule of its creation."""
+def _commitment_build(*, deadline: DeadlineInput | None = None, user=None, **fields) -> Commitment:
+    """Build an unsaved commitment and check every rule of its creation. ``fields``: those
+    of shape.COMMITMENT_INPUT_FIELDS (agreement, reference, ..., parties)."""
+    fields = shape.create_input(fields)
+    parties = list(fields["parties"])
     errors: dict = {}
-    commitment = Commitment(
-        agreement=agreement,
-        reference=reference,
-        title=title,
-        text=text,
-        category=category,
-        nature=nature,
-        condition=condition,
-    )
+    commitment = Commitment(**{name: fields[name] for name in shape.MODEL_FIELDS})
     clean_into(errors, commitment)
     if not parties:
         errors["parties"] = ["A commitment binds at least one party."]
     elif len({p.pk for p in parties}) != len(parties):
         errors["parties"] = ["A party is listed twice."]
-    errors.update(rules.one_off_deadline_errors(nature=nature, has_deadline=deadline is not None))
+    errors.update(rules.one_off_deadline_errors(nature=commitment.nature, has_deadline=deadline is not None))
     if deadline is not None:
         pending = _deadline_build(commitment=commitment, spec=deadline, revision=1, user=user, reason="", source=None)
         clean_into(errors, pending, exclude=["commitment"])
@@ -348,53 +331,28 @@ def commitment_check(**kwargs) -> None:
 
 
 # What a form or an API body hands to commitment_create as it is (besides deadline, user).
-COMMITMENT_INPUT_FIELDS = (
-    "agreement",
-    "reference",
-    "title",
-    "text",
-    "category",
-    "nature",
-    "condition",
-    "parties",
-    "recipients",
-)
+COMMITMENT_INPUT_FIELDS = shape.COMMITMENT_INPUT_FIELDS
 
 
 @transaction.atomic
 def commitment_create(
-    *,
-    agreement: Agreement,
-    reference: str,
-    title: str,
-    text: str,
-    category: str,
-    nature: str,
-    parties: Iterable,
-    condition: str = "",
-    recipients: Iterable = (),
-    deadline: DeadlineInput | None = None,
-    deadline_note: str = "",
-    user=None,
+    *, deadline: DeadlineInput | None = None, deadline_note: str = "", user=None, **fields
 ) -> Commitment:
-    """Create a commitment binding ``parties`` (one obligation each), with its first
-    deadline (``deadline_note`` says where it comes from when the text is not explicit).
-    A one-off commitment must have a deadline."""
-    parties = list(parties)
-    commitment = _commitment_build(
-        agreement=agreement,
-        reference=reference,
-        title=title,
-        text=text,
-        category=category,
-        nature=nature,
-        parties=parties,
-        condition=condition,
-        deadline=deadline,
-        user=user,
-    )
+    """Create a commitment from ``fields`` (shape.COMMITMENT_INPUT_FIELDS: agreement,
+    reference, title, text, category, nature, condition, parties, recipients) binding
+    ``parties`` (one obligation each), with its first deadline (``deadline_note`` says
+    where it comes from when the text is not explicit). A one-off commitment must have a
+    deadline."""
+    fields = shape.create_input(fields)
+    fields["parties"] = list(fields["parties"])
+    commitment = _commitment_build(deadline=deadline, user=user, **fields)
     return _commitment_save(
-        commitment, parties=parties, recipients=recipients, deadline=deadline, deadline_note=deadline_note, user=user
+        commitment,
+        parties=fields["parties"],
+        recipients=fields["recipients"],
+        deadline=deadline,
+        deadline_note=deadline_note,
+        user=user,
     )
 
 
@@ -513,13 +471,8 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
         try:
             built[i] = _commitment_build(
                 agreement=agreement,
-                reference=row.reference,
-                title=row.title,
-                text=row.text,
-                category=row.category,
-                nature=row.nature,
+                **{name: getattr(row, name) for name in shape.EDITABLE_COMMITMENT_FIELDS},
                 parties=list(row.parties),
-                condition=row.condition,
                 deadline=spec,
                 user=user,
             )
@@ -549,7 +502,7 @@ def commitments_create_many(*, agreement: Agreement, rows: Sequence[CommitmentIn
     return [created[row.reference] for row in rows]
 
 
-EDITABLE_COMMITMENT_FIELDS = ("reference", "title", "text", "category", "nature", "condition")
+EDITABLE_COMMITMENT_FIELDS = shape.EDITABLE_COMMITMENT_FIELDS
 
 
 @transaction.atomic
@@ -659,8 +612,9 @@ def deadline_set(
     _track(new, user, reason).save()
     # The Deadline rows are the deadline's history, so the pointer moves without a
     # historical row of its own; updated_at moves so that partners' syncs see the change.
-    Commitment.objects.filter(pk=commitment.pk).update(current_deadline=new, updated_at=timezone.now())
-    commitment.current_deadline = new
+    now = timezone.now()
+    Commitment.objects.filter(pk=commitment.pk).update(current_deadline=new, updated_at=now)
+    commitment.current_deadline, commitment.updated_at = new, now  # the caller's copy shows the change
     _obligations_follow_deadline(commitment=commitment, deadline=new)
     deadlines_changed.send(sender=Commitment, commitment_ids=[commitment.pk])
     return new

@@ -2,7 +2,7 @@
 partners' serializers leave out internal notes and analysts' names."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db.models import Expression, Prefetch, Value
 from django.urls import reverse
@@ -28,6 +28,7 @@ from ..models import (
     StatusUpdateSource,
 )
 from ..selectors import MAX_ID
+from ..shape import REPRESENTATION_FIELDS, ROW_FIELDS
 
 
 class PartyCodeField(serializers.SlugRelatedField):
@@ -270,19 +271,8 @@ def _iso(value) -> str | None:
 
 OBLIGATION_ROW = ["commitment_id", "party__code", "status", "status_effective_on", "due_at", "overdue", "overdue_since"]
 DEADLINE_ROW = ["due_on", "within_days", "after_commitment_id", "due_date", "due_at", "revision", "reason"]
-COMMITMENT_ROW = [
-    "id",
-    "agreement_id",
-    "reference",
-    "title",
-    "text",
-    "category",
-    "nature",
-    "condition",
-    "status",
-    "updated_at",
-    *(f"current_deadline__{name}" for name in DEADLINE_ROW),
-]
+# The commitment's own columns (shape.ROW_FIELDS), then its current deadline's.
+COMMITMENT_ROW = [*ROW_FIELDS.values(), *(f"current_deadline__{name}" for name in DEADLINE_ROW)]
 
 
 def obligation_data(row: dict) -> dict:
@@ -312,30 +302,41 @@ def deadline_data(row: dict) -> dict | None:
     }
 
 
+def _json(value):
+    """A column's value as the API writes it."""
+    if isinstance(value, datetime):
+        return _iso(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def commitment_data(row: dict, obligations: list[dict], recipients: list[str], url: str) -> dict:
     """A commitment's representation from plain rows: the one place of its shape, used for
-    instances (CommitmentSerializer) and for list pages read with .values()."""
+    instances (CommitmentSerializer) and for list pages read with .values(). The fields
+    and their order are shape.COMMITMENT_SHAPE's: the columns of ROW_FIELDS as they are,
+    the others computed here."""
     deadline = deadline_data({name: row[f"current_deadline__{name}"] for name in DEADLINE_ROW})
     overdue_since = [o["overdue_since"] for o in obligations if o["overdue"]]
-    return {
-        "id": row["id"],
+    computed = {
         "url": url,
-        "agreement": row["agreement_id"],
-        "reference": row["reference"],
-        "title": row["title"],
-        "text": row["text"],
-        "category": row["category"],
-        "nature": row["nature"],
-        "condition": row["condition"],
         "recipients": recipients,
         "deadline": deadline,
         "due_at": deadline["due_at"] if deadline else None,
-        "status": row["status"],
         "overdue": bool(overdue_since),
         "overdue_since": _iso(min(overdue_since)) if overdue_since else None,
         "obligations": [obligation_data(o) for o in obligations],
-        "updated_at": _iso(row["updated_at"]),
     }
+    return {
+        name: _json(row[ROW_FIELDS[name]]) if name in ROW_FIELDS else computed[name] for name in REPRESENTATION_FIELDS
+    }
+
+
+def commitment_row(commitment: Commitment) -> dict:
+    """The COMMITMENT_ROW of a commitment instance, read from its attributes (and its
+    current deadline's): what .values(*COMMITMENT_ROW) would give, without the query."""
+    deadline = commitment.current_deadline
+    row = {column: getattr(commitment, column) for column in ROW_FIELDS.values()}
+    row.update({f"current_deadline__{name}": getattr(deadline, name, None) for name in DEADLINE_ROW})
+    return row
 
 
 def commitments_data(rows: list[dict], url_prefix: str, matches: Expression | None = None) -> list[dict]:
@@ -379,25 +380,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = [
-            "id",
-            "url",
-            "agreement",
-            "reference",
-            "title",
-            "text",
-            "category",
-            "nature",
-            "condition",
-            "recipients",
-            "deadline",
-            "due_at",
-            "status",
-            "overdue",
-            "overdue_since",
-            "obligations",
-            "updated_at",
-        ]
+        fields = REPRESENTATION_FIELDS
 
     def url_prefix(self) -> str:
         request = self.context.get("request")
@@ -422,9 +405,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def get_obligations(self, obj): ...
 
     def to_representation(self, obj):
-        return commitments_data(list(Commitment.objects.filter(pk=obj.pk).values(*COMMITMENT_ROW)), self.url_prefix())[
-            0
-        ]
+        # The instance is not read again: its row comes from its attributes (the services
+        # keep the caller's copy current); only its obligations and recipients are read.
+        return commitments_data([commitment_row(obj)], self.url_prefix())[0]
 
 
 class CommitmentCreateSerializer(StrictSerializer):
