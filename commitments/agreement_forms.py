@@ -3,8 +3,6 @@ sources and relations as rows (formsets) that can be added and removed. The page
 through services.agreement_create / agreement_update; their errors, keyed
 ``participants[i].field`` and so on, come back to the row and field (``route_errors``)."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -14,6 +12,7 @@ from utilities.validators import validate_multiline_text
 
 from . import rules, services
 from .choices import ParticipantRole, RelationKind
+from .form_errors import add_service_errors
 from .models import Agreement, AgreementSource
 from .pages import DATE_INPUT, OneTimeForm
 
@@ -176,25 +175,8 @@ def service_sources(rows: Rows) -> list:
     ]
 
 
-# A child row's error key: ``participants[1].party`` (any list of the form: the incident
-# form's are ``parties`` and ``sources``).
-CHILD_KEY = re.compile(r"(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
-
-
 def route_errors(exc: ValidationError, form: forms.Form, lists: dict) -> None:
     """Put each of a service's errors on its row and field (the services count the kept
     rows only, so ``participants[1]`` is the second kept row), the agreement's own on the
     form's field, the rest (four eyes, a duplicate title and date) on the form."""
-    for key, messages in exc.message_dict.items():
-        match = CHILD_KEY.fullmatch(key)
-        if match and match["list"] in lists:
-            kept = lists[match["list"]].kept()
-            index = int(match["index"])
-            if index < len(kept):
-                row, field = kept[index], match["field"]
-                for message in messages:
-                    row.add_error(field if field in row.fields else None, message)
-                continue
-        target = key if key in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+    add_service_errors(form, exc, rows={name: rows.kept() for name, rows in lists.items()})
