@@ -25,7 +25,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from core.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
-from core.api.base import PartnersReadAnalystsWrite, published_only
+from core.api.base import PartnersReadAnalystsWrite
 
 from ..choices import Status
 from ..models import StatusUpdate
@@ -248,7 +248,7 @@ class StatusUpdateCSVView(ExportView):
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
-        queryset = published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
+        queryset = StatusUpdate.objects.visible_to(request.user)
         updates = (
             DjangoFilterBackend()
             .filter_queryset(request, queryset, self)

@@ -5,8 +5,6 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django_filters.utils import translate_validation
 
-from core.roles import readable_incidents
-
 from ..access import readable_incident_links
 from ..choices import IncidentRole, Verification
 from ..incident_types import EventType, SubEventType
@@ -76,7 +74,7 @@ def incident_filterset(request, queryset=None) -> IncidentFilter:
     """The request's incident filters over the incidents the caller may read, validated."""
     if queryset is None:
         queryset = Incident.objects.all()
-    queryset = queryset.filter(readable_incidents(request.user))
+    queryset = queryset.visible_to(request.user)
     filterset = IncidentFilter(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)

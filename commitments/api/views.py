@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner
 from core.api.idempotency import IdempotentPostMixin
 from parties import services as party_services
 from parties.models import Party
@@ -199,7 +199,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
         queryset = Agreement.objects.select_related("published_by").prefetch_related(
             "participants__party", "sources", RelationSerializer.prefetch(self.request)
         )
-        return published_only(queryset, self.request, "")
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -299,7 +299,7 @@ class CommitmentViewSet(WritableViewSet):
     def get_queryset(self):
         # Representations are read by pk (CommitmentSerializer) and writes go through the
         # services, which read what they need themselves: only the list's cursor needs more.
-        queryset = published_only(Commitment.objects.all(), self.request, "agreement__")
+        queryset = Commitment.objects.visible_to(self.request.user)
         if self.action == "list":
             return queryset.annotate(
                 due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField()))
@@ -431,7 +431,7 @@ class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related(
             "sources", "reasons", selectors.cited_incidents(self.request.user)
         )
-        return published_only(queryset, self.request, "obligation__commitment__agreement__")
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self):
         # The schema documents what every reader gets; analysts also get internal_note and
