@@ -453,6 +453,7 @@ class NonFulfilmentReason(models.Model):
     )
     position = models.PositiveSmallIntegerField(verbose_name="position", default=100)
 
+    objects = VisibleQuerySet.as_manager()  # every reader decodes every reason
     history = HistoricalRecords()
 
     class Meta:
