@@ -5,7 +5,6 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django_filters.utils import translate_validation
 
-from ..access import readable_incident_links
 from ..choices import IncidentRole, Verification
 from ..incident_types import EventType, SubEventType
 from ..models import Incident, IncidentLink, IncidentParty
@@ -62,10 +61,8 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(rows))
 
     def filter_commitment(self, queryset, name, value):
-        links = IncidentLink.objects.filter(
-            readable_incident_links(getattr(self.request, "user", None)),
-            incident=OuterRef("pk"),
-            obligation__commitment_id=value,
+        links = IncidentLink.objects.visible_to(getattr(self.request, "user", None)).filter(
+            incident=OuterRef("pk"), obligation__commitment_id=value
         )
         return queryset.filter(Exists(links))
 
