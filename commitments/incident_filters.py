@@ -11,8 +11,6 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from core.roles import readable_agreements
-
 from .access import readable_incident_links
 from .api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter
 from .choices import IncidentRole, LinkState, Verification
@@ -93,7 +91,7 @@ class IncidentListFilter(django_filters.FilterSet):
 
     def _readable_commitment(self, value) -> None:
         # A commitment the reader may not read is as unknown as one that does not exist.
-        if not Commitment.objects.filter(readable_agreements(self.user, "agreement__"), pk=value).exists():
+        if not Commitment.objects.visible_to(self.user).filter(pk=value).exists():
             raise forms.ValidationError(f"No commitment has the number {value}.")
 
     def filter_nothing(self, queryset, name, value):

@@ -173,9 +173,7 @@ class PublishIncidentForm(OneTimeForm):
 
 
 def readable_commitments(user):
-    from core.roles import readable_agreements
-
-    return Commitment.objects.filter(readable_agreements(user, "agreement__")).select_related("agreement")
+    return Commitment.objects.visible_to(user).select_related("agreement")
 
 
 def _commitment_label(commitment: Commitment) -> str:

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.roles import readable_incidents
 from parties.models import Party
 
 from . import history, incidents, rules
@@ -40,7 +39,7 @@ INCIDENTS_PER_PAGE = 50
 
 
 def _readable(request):
-    return Incident.objects.filter(readable_incidents(request.user))
+    return Incident.objects.visible_to(request.user)
 
 
 # The list ------------------------------------------------------------------------------------
@@ -118,10 +117,10 @@ def incident_page(request, incident: Incident, *, bound: dict | None = None, sta
         "obligation__party", "obligation__commitment__agreement", "decided_by", "rule"
     ).order_by("obligation__commitment__agreement__signed_on", "obligation__commitment__reference", "pk")
     if not analyst:
-        links = links.filter(readable_incident_links(request.user))
+        links = links.visible_to(request.user)
     updates = incident.cited_by.select_related("obligation__party", "obligation__commitment__agreement", "recorded_by")
     if not analyst:
-        updates = updates.filter(obligation__commitment__agreement__published=True)
+        updates = updates.visible_to(request.user)
     context = {
         "incident": incident,
         "can_write": analyst,

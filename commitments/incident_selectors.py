@@ -26,7 +26,6 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
-from .access import readable_incident_links
 from .as_of import latest_update_ids
 from .choices import Verification
 from .models import IncidentLink, Obligation, StatusUpdate
@@ -42,9 +41,7 @@ BY_PARTY = "obligation__party"
 def counted_links(user, day: date | None = None) -> QuerySet[IncidentLink]:
     """The links that count for ``user``: linked, readable, of incidents not retracted;
     with ``day``, of incidents that occurred by then, linked by then."""
-    links = IncidentLink.objects.filter(readable_incident_links(user)).exclude(
-        incident__verification=Verification.RETRACTED
-    )
+    links = IncidentLink.objects.visible_to(user).exclude(incident__verification=Verification.RETRACTED)
     if day is not None:
         links = links.filter(
             Q(decided_at__date__lte=day) | Q(decided_at__isnull=True, created_at__date__lte=day),

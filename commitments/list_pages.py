@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core import roles
-from core.roles import published_only
 from parties.models import Party
 
 from .list_filters import AgreementListFilter
@@ -84,7 +83,7 @@ def _party_picker(form, agreements: QuerySet[Agreement]) -> None:
 @require_GET
 def agreement_list(request):
     role = page_role(request)
-    agreements = published_only(Agreement.objects.all(), request, "")
+    agreements = Agreement.objects.visible_to(request.user)
     filterset = AgreementListFilter(request.GET, queryset=agreements, can_see_drafts=can_write(role))
     _party_picker(filterset.form, agreements)
     context = {"filter": filterset, "can_write": can_write(role), "rows": [], "paged": Paged(None)}

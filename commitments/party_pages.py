@@ -10,7 +10,6 @@ from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.roles import published_only
 from parties import services as party_services
 from parties.models import Party
 from parties.validators import normalise_party_code
@@ -55,7 +54,7 @@ def _party(code: str) -> tuple[Party, bool]:
 
 
 def _visible_obligations(request, **filters):
-    return published_only(Obligation.objects.filter(**filters), request, "commitment__agreement__")
+    return Obligation.objects.filter(**filters).visible_to(request.user)
 
 
 @login_required
@@ -78,9 +77,7 @@ def party_list(request):
 def _agreements_of(request, party: Party, obligations) -> list[dict]:
     """The agreements the party takes part in (its roles) or is bound by (its obligations
     there), newest first: two queries, whatever their number."""
-    roles = published_only(
-        AgreementParticipant.objects.filter(party=party).select_related("agreement"), request, "agreement__"
-    )
+    roles = AgreementParticipant.objects.filter(party=party).select_related("agreement").visible_to(request.user)
     bound = dict(obligations.values_list("commitment__agreement").annotate(n=Count("pk")).order_by())
     rows: dict[int, dict] = {}
     for participant in roles:

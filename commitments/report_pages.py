@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.roles import published_only
-
 from .as_of import AS_OF, parse_as_of
 from .list_pages import can_write
 from .models import Agreement, ReportShare
@@ -63,7 +61,7 @@ def _render(request, report, *, can_share: bool, share_error: str = "", as_of_er
 
 def _agreement(request, pk: int) -> Agreement:
     # Partners: a draft is a 404, as on the agreement's page.
-    return get_object_or_404(published_only(Agreement.objects.all(), request, ""), pk=pk)
+    return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
 
 
 @login_required

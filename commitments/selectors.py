@@ -45,11 +45,9 @@ def commitment_status_updates(commitment: Commitment, user=None):
 def cited_incidents(user=None) -> Prefetch:
     """Prefetch of a status update's cited incidents: for ``user``, only those it may read
     (partners: published ones); None: all."""
-    from core.roles import readable_incidents
-
     incidents = Incident.objects.order_by("occurred_on", "pk")
     if user is not None:
-        incidents = incidents.filter(readable_incidents(user))
+        incidents = incidents.visible_to(user)
     return Prefetch("incidents", queryset=incidents)
 
 

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core import roles
-from core.roles import published_only
 
 from . import history, services
 from .agreement_forms import PublishForm
@@ -48,9 +47,7 @@ def _obligations(commitment) -> list:
 def commitment_detail(request, pk: int):
     role = page_role(request)
     commitment = get_object_or_404(
-        published_only(Commitment.objects.all(), request, "agreement__").select_related(
-            "agreement", "current_deadline"
-        ),
+        Commitment.objects.visible_to(request.user).select_related("agreement", "current_deadline"),
         pk=pk,
     )
     can_write = role in (roles.ANALYST, roles.ADMIN)
@@ -148,7 +145,7 @@ def _extend(request, commitment, form) -> bool:
 @login_required
 def agreement_detail(request, pk: int):
     page_role(request)
-    agreement = get_object_or_404(published_only(Agreement.objects.select_related("published_by"), request, ""), pk=pk)
+    agreement = get_object_or_404(Agreement.objects.select_related("published_by").visible_to(request.user), pk=pk)
     return agreement_page(request, agreement)
 
 
@@ -165,10 +162,8 @@ def agreement_page(request, agreement, *, publish_form=None, status: int = 200):
         "rows": agreement_rows(agreement, commitments, as_of),
         "participants": agreement.participants.select_related("party"),
         "sources": agreement.sources.all(),
-        "relations": published_only(
-            agreement.relations.select_related("related_agreement"), request, "related_agreement__"
-        ),
-        "later": published_only(agreement.relations_from.select_related("agreement"), request, "agreement__"),
+        "relations": agreement.relations.select_related("related_agreement").visible_to(request.user),
+        "later": agreement.relations_from.select_related("agreement").visible_to(request.user),
         "can_write": can_write,
     }
     if can_write and not agreement.published and not as_of.day:  # a past view is read-only

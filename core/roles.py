@@ -130,21 +130,23 @@ def sync_analysts_group(apps, schema_editor=None) -> None:
     group.permissions.set(wanted)
 
 
-def published_only(queryset, request, agreement_path: str):
-    """Partners see published agreements only; analysts and admins see drafts too. Shared
-    by the pages and the API; ``agreement_path`` leads from the queryset's model to its
-    agreement ("agreement__", "obligation__commitment__agreement__", "" for agreements)."""
-    if role_of(request.user) == PARTNER:
-        return queryset.filter(**{f"{agreement_path}published": True})
-    return queryset
+def reads_drafts(user) -> bool:
+    """Analysts and admins read drafts (unpublished agreements and incidents) and what only
+    analysts see; partners, users with no role and addresses with no login (``user``
+    None) do not. The one test of it: visibility (core.visibility), the API's analyst
+    representations (core.api.viewsets) and the rules below."""
+    return role_of(user) in (ADMIN, ANALYST)
 
 
 def readable_agreements(user, agreement_path: str = "") -> Q:
-    """What ``user`` may hear about by email and choose on /alerts/: analysts and admins
-    read drafts; partners, users with no role and addresses with no login (``user`` None)
-    read published agreements only. ``agreement_path`` as for published_only. The one
-    place of the rule for email: queueing, digests, sending and the /alerts/ form."""
-    if role_of(user) in (ADMIN, ANALYST):
+    """The agreements ``user`` may read (pages, API, exports, email, the /alerts/ form):
+    analysts and admins read drafts; partners, users with no role and addresses with no login (``user`` None)
+    read published agreements only. ``agreement_path`` leads from the queryset's model to
+    its agreement ("" for agreements, "agreement__" for commitments...). The one place of
+    the rule: Model.objects.visible_to(user) (core.visibility) applies it on the pages,
+    in the API, exports, feeds and email. (Pages and the API turn away a user with no
+    role before they read anything, so for them it is the partners' rule in effect.)"""
+    if reads_drafts(user):
         return Q()
     return Q(**{f"{agreement_path}published": True})
 
@@ -153,6 +155,6 @@ def readable_incidents(user, incident_path: str = "") -> Q:
     """Incidents ``user`` may read, on pages, in the API, exports and email: analysts and
     admins read drafts; everyone else published incidents only. ``incident_path`` leads
     from the queryset's model to its incident ("incident__" for links, "" for incidents)."""
-    if role_of(user) in (ADMIN, ANALYST):
+    if reads_drafts(user):
         return Q()
     return Q(**{f"{incident_path}published": True})

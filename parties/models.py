@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.visibility import VisibleQuerySet
 from utilities.fields import MultiLineTextField, OneLineTextField
 
 from .choices import PartyKind
@@ -30,6 +31,7 @@ class Party(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VisibleQuerySet.as_manager()  # every reader reads every party
     history = HistoricalRecords()
 
     class Meta:

@@ -3,7 +3,6 @@ states (unacknowledged, acknowledged, resolved) and of "mine"."""
 
 from django.db.models import Q, QuerySet
 
-from .access import readable_alerts
 from .models import Alert, Subscription
 
 # An alert waits for a person while nobody acknowledged it and the system did not resolve it.
@@ -18,7 +17,7 @@ STATES = {
 def visible_alerts(request) -> QuerySet[Alert]:
     """The alerts the requesting user may read: partners, those of published agreements,
     and of published incidents whose link holds (access.readable_alerts)."""
-    return Alert.objects.filter(readable_alerts(request.user))
+    return Alert.objects.visible_to(request.user)
 
 
 def mine_q(user) -> Q:

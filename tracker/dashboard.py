@@ -12,7 +12,7 @@ from django.utils import timezone
 from commitments.api.filters import CommitmentFilter
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.views import page_role
-from core.roles import published_only, role_of
+from core.roles import role_of
 from parties.models import Party
 
 from . import selectors
@@ -27,7 +27,7 @@ SEARCH_ROWS = 200
 def dashboard(request):
     role = page_role(request)
     now = timezone.now()
-    obligations = published_only(Obligation.objects.all(), request, "commitment__agreement__")
+    obligations = Obligation.objects.visible_to(request.user)
     rows = obligations.select_related("commitment__agreement", "party")
     search = reverse("tracker:search")
     today = timezone.localdate(now)
@@ -39,7 +39,7 @@ def dashboard(request):
         "due_7_all": f"{search}?due_after={today}&due_before={today + timedelta(days=7)}",
         "due_30": _linked(_due(rows, now, after_days=7, until_days=30)),
         "due_30_all": f"{search}?due_after={today + timedelta(days=7)}&due_before={today + timedelta(days=30)}",
-        "recent": published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
+        "recent": StatusUpdate.objects.visible_to(request.user)
         .select_related("obligation__commitment", "obligation__party")
         .order_by("-recorded_at")[:10],
     }
@@ -67,7 +67,7 @@ def _due(rows, now, *, after_days: int, until_days: int):
 def search(request):
     """Commitments with the API's filters; the URL is the search, so it can be shared."""
     page_role(request)
-    commitments = published_only(Commitment.objects.all(), request, "agreement__")
+    commitments = Commitment.objects.visible_to(request.user)
     filterset = CommitmentFilter(request.GET, queryset=commitments, request=request)
     _pickers(filterset.form, commitments)
     if not filterset.is_valid():  # the errors are shown at their fields

@@ -2,7 +2,6 @@ from django import forms
 
 from commitments.models import Agreement, Commitment
 from commitments.rules import iana_zones
-from core.roles import readable_agreements
 
 from .models import Subscription
 
@@ -33,7 +32,5 @@ class SubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only agreements the user may hear about: a draft's id posted by hand is refused
         # as an invalid choice.
-        self.fields["agreement"].queryset = Agreement.objects.filter(readable_agreements(user))
-        self.fields["commitment"].queryset = Commitment.objects.filter(
-            readable_agreements(user, "agreement__")
-        ).select_related("agreement")
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(user)
+        self.fields["commitment"].queryset = Commitment.objects.visible_to(user).select_related("agreement")

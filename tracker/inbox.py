@@ -16,7 +16,6 @@ from commitments.list_pages import Paged, paginate
 from commitments.models import Agreement
 from commitments.views import page_role
 from core import roles
-from core.roles import published_only
 
 from . import services
 from .alert_selectors import for_rows, mine_q, unacknowledged, visible_alerts
@@ -53,7 +52,7 @@ def dashboard_alerts(request, role: str) -> dict:
 @require_GET
 def inbox(request):
     role = page_role(request)
-    agreements = published_only(Agreement.objects.all(), request, "")
+    agreements = Agreement.objects.visible_to(request.user)
     form = InboxFilterForm(request.GET, agreements=agreements)
     context = {"filter": form, "paged": Paged(None), **acknowledge_context(request, role)}
     if not form.is_valid():  # the errors are shown at their fields

@@ -6,10 +6,8 @@ the outbox, digests, unsubscribe links and /alerts/ treat it like any other."""
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 
 from commitments.models import Agreement, Commitment
-from core.roles import readable_agreements
 from parties.models import Party
 
 from . import email_links, notifications
@@ -114,13 +112,6 @@ def subscription_scope(subscription: Subscription) -> str:
     ]
     text = ", ".join(parts) or "everything"
     return text[0].upper() + text[1:]
-
-
-def readable_filter(user, name: str) -> Q:
-    """What of ``name`` (a TARGETS key) the user may watch: drafts are the analysts'."""
-    return {"agreement": readable_agreements(user), "commitment": readable_agreements(user, "agreement__")}.get(
-        name, Q()
-    )
 
 
 def kinds_label(subscription: Subscription) -> str:

@@ -38,7 +38,7 @@ def watch_view(request):
     if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 18:
         return _refused(request, "id", f"id: give the {name}'s number.")
     # What the user may not read does not exist for them (a partner and a draft): 404.
-    target = watch.TARGETS[name].objects.filter(watch.readable_filter(request.user, name), pk=int(raw_id)).first()
+    target = watch.TARGETS[name].objects.visible_to(request.user).filter(pk=int(raw_id)).first()
     if target is None:
         raise Http404(f"No such {name}.")
     back = target_url(target)

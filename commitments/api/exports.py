@@ -22,10 +22,9 @@ from icalendar import Calendar, Event
 from psycopg import ClientCursor
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.views import APIView
 
 from core.api.auth import FeedKeyAuthentication, HashedTokenAuthentication
-from core.api.base import PartnersReadAnalystsWrite, published_only
+from core.api.viewsets import BaseAPIView
 
 from ..choices import Status
 from ..models import StatusUpdate
@@ -173,12 +172,10 @@ class ICalendarRenderer(ExportRenderer):
     format = "ics"
 
 
-class ExportView(APIView):
+class ExportView(BaseAPIView):
     """An export answers its own media type, and */* (what browsers, calendar apps and
     most tools send); Accept: application/json alone is a 406. Its errors (a bad filter, a
     missing token) are JSON whatever was accepted: a 400 stays readable."""
-
-    permission_classes = [PartnersReadAnalystsWrite]
 
     def handle_exception(self, exc):
         self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
@@ -248,7 +245,7 @@ class StatusUpdateCSVView(ExportView):
 
     @extend_schema(parameters=[HXL_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
-        queryset = published_only(StatusUpdate.objects.all(), request, "obligation__commitment__agreement__")
+        queryset = StatusUpdate.objects.visible_to(request.user)
         updates = (
             DjangoFilterBackend()
             .filter_queryset(request, queryset, self)

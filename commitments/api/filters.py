@@ -15,7 +15,6 @@ from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from core.roles import published_only
 from parties.models import Party
 
 from ..as_of import AS_OF, obligations_as_of, parse_as_of
@@ -270,7 +269,7 @@ def commitment_filterset(
     by default every commitment), validated: a wrong value is a 400 naming the parameter.
     With ``as_of`` unless ``filterset_class`` is the plain CommitmentFilter."""
     if queryset is None:
-        queryset = published_only(Commitment.objects.all(), request, "agreement__")
+        queryset = Commitment.objects.visible_to(request.user)
     filterset = filterset_class(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)

@@ -5,9 +5,6 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django_filters.utils import translate_validation
 
-from core.roles import readable_incidents
-
-from ..access import readable_incident_links
 from ..choices import IncidentRole, Verification
 from ..incident_types import EventType, SubEventType
 from ..models import Incident, IncidentLink, IncidentParty
@@ -64,10 +61,8 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(rows))
 
     def filter_commitment(self, queryset, name, value):
-        links = IncidentLink.objects.filter(
-            readable_incident_links(getattr(self.request, "user", None)),
-            incident=OuterRef("pk"),
-            obligation__commitment_id=value,
+        links = IncidentLink.objects.visible_to(getattr(self.request, "user", None)).filter(
+            incident=OuterRef("pk"), obligation__commitment_id=value
         )
         return queryset.filter(Exists(links))
 
@@ -76,7 +71,7 @@ def incident_filterset(request, queryset=None) -> IncidentFilter:
     """The request's incident filters over the incidents the caller may read, validated."""
     if queryset is None:
         queryset = Incident.objects.all()
-    queryset = queryset.filter(readable_incidents(request.user))
+    queryset = queryset.visible_to(request.user)
     filterset = IncidentFilter(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)

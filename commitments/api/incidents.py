@@ -6,16 +6,16 @@ import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite
-from core.roles import ADMIN, ANALYST, readable_incidents, role_of
+from core.api.base import Cursor
+from core.api.errors import validated_flat
+from core.api.viewsets import ReadOnlyViewSet, WritableViewSet
+from core.roles import reads_drafts
 
 from .. import incidents
-from ..access import readable_incident_links
 from ..models import Incident, IncidentLink, IncidentParty, NonFulfilmentReason
 from .filters import StrictBooleanFilter
 from .incident_filters import IncidentFilter
@@ -30,7 +30,7 @@ from .incident_serializers import (
     PublishInputSerializer,
     VerificationInputSerializer,
 )
-from .views import CursorByUpdated, WritableViewSet, service_errors, validated_flat
+from .views import CursorByUpdated, service_errors
 
 # Actions that write after reading the incident: its row is locked first, so that an
 # If-Match check and the write are one step (as PATCH, in ETagMixin).
@@ -41,53 +41,31 @@ class IncidentViewSet(WritableViewSet):
     """Incidents: partners read published ones; analysts record (POST), change (PATCH with
     If-Match and a reason), verify, publish and link them. Never deleted."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = ID_LOOKUP
+    queryset = Incident.objects.select_related("created_by").prefetch_related(
+        Prefetch("party_roles", queryset=IncidentParty.objects.select_related("party").order_by("role", "party__code")),
+        "sources",
+    )
     serializer_class = IncidentSerializer
+    analyst_serializer_class = AnalystIncidentSerializer  # drafts, internal notes, every link
+    write_serializer_class = IncidentWriteSerializer
     filterset_class = IncidentFilter
     pagination_class = CursorByUpdated
     # PATCH only: a PUT would have to restate every figure, party and source.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        user = self.request.user
         links = IncidentLink.objects.select_related(
             "obligation__commitment", "obligation__party", "rule", "decided_by"
         ).order_by("obligation__commitment_id", "obligation__party__code", "pk")
-        if not self._is_analyst():
-            links = links.filter(readable_incident_links(user))
-        parties = IncidentParty.objects.select_related("party").order_by("role", "party__code")
-        return (
-            Incident.objects.filter(readable_incidents(user))
-            .select_related("created_by")
-            .prefetch_related(Prefetch("party_roles", queryset=parties), "sources", Prefetch("links", queryset=links))
-        )
-
-    def _is_analyst(self) -> bool:
-        return role_of(self.request.user) in (ADMIN, ANALYST)
+        if not reads_drafts(self.request.user):  # analysts see proposed, rejected and removed links too
+            links = links.visible_to(self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("links", queryset=links))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.action in LOCKING_ACTIONS:
             queryset = queryset.select_for_update(of=("self",))
         return queryset
-
-    def get_serializer_class(self):
-        if self.action in ("create", "partial_update"):
-            return IncidentWriteSerializer
-        # The schema documents what every reader gets; analysts get more (additional properties).
-        if getattr(self, "swagger_fake_view", False) or not self._is_analyst():
-            return IncidentSerializer
-        return AnalystIncidentSerializer
-
-    def get_read_serializer(self, instance):
-        serializer = AnalystIncidentSerializer if self._is_analyst() else IncidentSerializer
-        return serializer(instance, context=self.get_serializer_context())
-
-    def _answer(self, incident, code=status.HTTP_200_OK) -> Response:
-        """The incident read again with its children, as a GET shows it."""
-        fresh = self.get_queryset().get(pk=incident.pk)
-        return Response(self.get_read_serializer(fresh).data, status=code)
 
     def _if_match_when_sent(self, request, incident) -> None:
         # As publishing an agreement: optional, but when sent it must match (412).
@@ -113,7 +91,7 @@ class IncidentViewSet(WritableViewSet):
                 published=bool(data["published"]),
                 user=request.user,
             )
-        return self._answer(incident, status.HTTP_201_CREATED)
+        return self.answer(incident, status.HTTP_201_CREATED, fresh=True)
 
     @extend_schema(request=IncidentWriteSerializer, responses=IncidentSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -133,7 +111,7 @@ class IncidentViewSet(WritableViewSet):
                 user=request.user,
                 reason=data["reason"],
             )
-        return self._answer(incident)
+        return self.answer(incident, fresh=True)
 
     @extend_schema(request=VerificationInputSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="verification")
@@ -142,12 +120,12 @@ class IncidentViewSet(WritableViewSet):
         retracted), with a reason kept in the incident's history."""
         incident = self.get_object()
         self._if_match_when_sent(request, incident)
-        data = validated_flat(VerificationInputSerializer(data=request.data))
+        data = self.validated_input(VerificationInputSerializer)
         with service_errors(INCIDENT_ERRORS):
             incidents.incident_verify(
                 incident=incident, verification=data["verification"], reason=data["reason"], user=request.user
             )
-        return self._answer(incident)
+        return self.answer(incident, fresh=True)
 
     @extend_schema(request=PublishInputSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="publish")
@@ -155,9 +133,9 @@ class IncidentViewSet(WritableViewSet):
         """Publish (partners see it, and hear of it) or withdraw an incident."""
         incident = self.get_object()
         self._if_match_when_sent(request, incident)
-        data = validated_flat(PublishInputSerializer(data=request.data))
+        data = self.validated_input(PublishInputSerializer)
         incidents.incident_publish(incident=incident, published=data["published"], user=request.user)
-        return self._answer(incident)
+        return self.answer(incident, fresh=True)
 
     @extend_schema(request=LinkInputSerializer, responses={201: IncidentSerializer})
     @action(detail=True, methods=["post"], url_path="links")
@@ -166,12 +144,12 @@ class IncidentViewSet(WritableViewSet):
         ``commitment`` with ``parties`` (every party it binds when omitted). A proposal
         becomes a link; links already made stay as they are. Subscribers are alerted."""
         incident = self.get_object()
-        data = validated_flat(LinkInputSerializer(data=request.data))
+        data = self.validated_input(LinkInputSerializer)
         with service_errors(INCIDENT_ERRORS):
             incidents.incident_link(
                 incident=incident, obligations=data["obligations"], note=data.get("note", ""), user=request.user
             )
-        return self._answer(incident, status.HTTP_201_CREATED)
+        return self.answer(incident, status.HTTP_201_CREATED, fresh=True)
 
     @extend_schema(request=LinkDecisionInputSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"], url_path=r"links/(?P<link_id>[0-9]{1,18})/decision")
@@ -179,10 +157,10 @@ class IncidentViewSet(WritableViewSet):
         """Reject a proposed link, or remove a link; kept with who, when and the note."""
         incident = self.get_object()
         link = get_object_or_404(IncidentLink, pk=link_id, incident=incident)
-        data = validated_flat(LinkDecisionInputSerializer(data=request.data))
+        data = self.validated_input(LinkDecisionInputSerializer)
         with service_errors(INCIDENT_ERRORS):
             incidents.incident_link_decide(link=link, state=data["state"], note=data.get("note", ""), user=request.user)
-        return self._answer(incident)
+        return self.answer(incident, fresh=True)
 
 
 class ReasonCursor(Cursor):
@@ -197,11 +175,10 @@ class NonFulfilmentReasonFilter(django_filters.FilterSet):
         fields = []
 
 
-class NonFulfilmentReasonViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class NonFulfilmentReasonViewSet(ReadOnlyViewSet):
     """The reasons for non-fulfilment analysts maintain, by code: partners decode the
     codes status updates give."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
     queryset = NonFulfilmentReason.objects.all()
     serializer_class = NonFulfilmentReasonSerializer
     filterset_class = NonFulfilmentReasonFilter

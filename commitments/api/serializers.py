@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.base import StrictSerializer, model_field
-from core.roles import published_only
 from parties.models import Party
 from parties.validators import ANY_CODE, MAX_ALIASES
 from utilities.validators import validate_one_line_text
@@ -101,7 +100,7 @@ class RelationSerializer(serializers.Serializer):
     def prefetch(request) -> Prefetch:
         """An agreement's relations for this reader: only those to agreements the reader may
         see, so a partner never learns a draft's id from a published agreement."""
-        relations = published_only(AgreementRelation.objects.all(), request, "related_agreement__")
+        relations = AgreementRelation.objects.visible_to(request.user)
         return Prefetch("relations", queryset=relations)
 
 
@@ -173,7 +172,7 @@ class VisibleAgreementField(DatabaseIdField):
 
     def get_queryset(self):
         request = self.context.get("request")
-        return published_only(Agreement.objects.all(), request, "") if request else Agreement.objects.none()
+        return Agreement.objects.visible_to(request.user) if request else Agreement.objects.none()
 
 
 class RelationInputSerializer(StrictSerializer):

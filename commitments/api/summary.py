@@ -6,9 +6,8 @@ from django.db.models import Count
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api.base import PartnersReadAnalystsWrite
+from core.api.viewsets import BaseAPIView
 
 from ..as_of import on_time_counts_as_of
 from ..choices import Status
@@ -173,7 +172,7 @@ SUMMARY_SCHEMA = inline_serializer(
 )
 
 
-class SummaryView(APIView):
+class SummaryView(BaseAPIView):
     """Counts of the commitments that match the filters, by status per agreement and per
     category; per party, counts of its obligations that match (with party=AZE, only
     Azerbaijan's), overdue counts, and the on-time fulfilment rate: of its obligations
@@ -191,7 +190,6 @@ class SummaryView(APIView):
     give (their assessments on that day with ``as_of``). The rules are
     commitments.incident_selectors'."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
     filterset_class = CommitmentAsOfFilter
 
     @extend_schema(

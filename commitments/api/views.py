@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
+from core.api.base import Cursor
 from core.api.errors import service_errors as api_service_errors
-from core.api.errors import validated_flat
-from core.api.idempotency import IdempotentPostMixin
+from core.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from parties import services as party_services
 from parties.models import Party
 from parties.validators import ANY_CODE
@@ -96,75 +95,44 @@ class CommitmentCursor(CursorByUpdated):
         return self.ORDERINGS[key]
 
 
-class WritableViewSet(
-    IdempotentPostMixin,
-    ETagMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Read by everyone allowed, created (POST, idempotent) and changed (PUT/PATCH with
-    If-Match) by analysts: never deleted."""
-
-
 class PartyViewSet(WritableViewSet):
     """Parties by code. Analysts create and change them (parties.services); partners read."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
     queryset = Party.objects.all()
     serializer_class = PartySerializer
+    write_serializer_class = PartyWriteSerializer
     lookup_field = "code"
     lookup_value_regex = ANY_CODE
     pagination_class = CursorByUpdated
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return PartyWriteSerializer
-        return PartySerializer
-
-    def get_read_serializer(self, instance):
-        return PartySerializer(instance, context=self.get_serializer_context())
-
     @extend_schema(request=PartyWriteSerializer, responses={201: PartySerializer})
     def create(self, request, *args, **kwargs):
-        data = validated_flat(PartyWriteSerializer(data=request.data))
+        data = self.validated_input(PartyWriteSerializer)
         data.pop("reason")
         with service_errors():
             party = party_services.party_create(**data, user=request.user)
-        return Response(self.get_read_serializer(party).data, status=status.HTTP_201_CREATED)
+        return self.answer(party, status.HTTP_201_CREATED)
 
     @extend_schema(request=PartyWriteSerializer, responses=PartySerializer)
     def update(self, request, *args, partial=False, **kwargs):
         party = self.get_object()
         self.check_if_match(request, party)
-        data = validated_flat(PartyWriteSerializer(data=request.data, partial=partial))
+        data = self.validated_input(PartyWriteSerializer, partial=partial)
         reason = data.pop("reason", "")
         with service_errors():
             party_services.party_update(party=party, user=request.user, reason=reason, **data)
-        return Response(self.get_read_serializer(party).data)
+        return self.answer(party)
 
 
 class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
-    permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = ID_LOOKUP
+    queryset = Agreement.objects.select_related("published_by").prefetch_related("participants__party", "sources")
     serializer_class = AgreementSerializer
+    analyst_serializer_class = AnalystAgreementSerializer  # with published_by
+    write_serializer_class = AgreementWriteSerializer
     pagination_class = CursorByUpdated
 
     def get_queryset(self):
-        queryset = Agreement.objects.select_related("published_by").prefetch_related(
-            "participants__party", "sources", RelationSerializer.prefetch(self.request)
-        )
-        return published_only(queryset, self.request, "")
-
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return AgreementWriteSerializer
-        # The schema documents what every reader gets; analysts also get published_by.
-        if getattr(self, "swagger_fake_view", False) or is_partner(self.request):
-            return AgreementSerializer
-        return AnalystAgreementSerializer
+        return super().get_queryset().prefetch_related(RelationSerializer.prefetch(self.request))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -172,17 +140,8 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
             queryset = queryset.select_for_update(of=("self",))
         return queryset
 
-    def get_read_serializer(self, instance):
-        serializer = AgreementSerializer if is_partner(self.request) else AnalystAgreementSerializer
-        return serializer(instance, context=self.get_serializer_context())
-
-    def _fresh(self, agreement):
-        """The agreement read again with its children, as a GET would show it."""
-        return self.get_queryset().get(pk=agreement.pk)
-
     def _write_input(self, partial: bool) -> dict:
-        write = AgreementWriteSerializer(data=self.request.data, partial=partial, context=self.get_serializer_context())
-        data = validated_flat(write)
+        data = self.validated_input(AgreementWriteSerializer, partial=partial)
         if "participants" in data:
             data["participants"] = [(p["party"], p["role"]) for p in data["participants"]]
         if "sources" in data:
@@ -208,7 +167,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
                 relations=data.get("relations", ()),
                 user=request.user,
             )
-        return Response(self.get_read_serializer(self._fresh(agreement)).data, status=status.HTTP_201_CREATED)
+        return self.answer(agreement, status.HTTP_201_CREATED, fresh=True)
 
     @extend_schema(request=AgreementWriteSerializer, responses=AgreementSerializer)
     def update(self, request, *args, partial=False, **kwargs):
@@ -220,7 +179,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
             data["signed_on"] = data.pop("date")
         with service_errors(AGREEMENT_ERRORS):
             services.agreement_update(agreement=agreement, user=request.user, reason=reason, **data)
-        return Response(self.get_read_serializer(self._fresh(agreement)).data)
+        return self.answer(agreement, fresh=True)
 
     @extend_schema(request=None, responses=AgreementSerializer)
     @action(detail=True, methods=["post"], url_path="publish")
@@ -239,7 +198,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
             raise ValidationError({"non_field_errors": ["Publishing takes no body (or an empty object)."]})
         with service_errors(AGREEMENT_ERRORS):
             services.agreement_publish(agreement=agreement, user=request.user)
-        return Response(self.get_read_serializer(self._fresh(agreement)).data)
+        return self.answer(agreement, fresh=True)
 
 
 class CommitmentViewSet(WritableViewSet):
@@ -247,16 +206,15 @@ class CommitmentViewSet(WritableViewSet):
     change their text or deadline (with a reason), bind more parties and record status
     updates; partners read published ones."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = ID_LOOKUP
+    # Representations are read by pk (CommitmentSerializer) and writes go through the
+    # services, which read what they need themselves: only the list's cursor needs more.
+    queryset = Commitment.objects.all()
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentAsOfFilter
     pagination_class = CommitmentCursor
 
     def get_queryset(self):
-        # Representations are read by pk (CommitmentSerializer) and writes go through the
-        # services, which read what they need themselves: only the list's cursor needs more.
-        queryset = published_only(Commitment.objects.all(), self.request, "agreement__")
+        queryset = super().get_queryset()
         if self.action == "list":
             return queryset.annotate(
                 due_sort=Coalesce("current_deadline__due_at", Value(FAR_FUTURE, output_field=DateTimeField()))
@@ -283,29 +241,22 @@ class CommitmentViewSet(WritableViewSet):
             "partial_update": CommitmentUpdateSerializer,
         }.get(self.action, CommitmentSerializer)
 
-    def get_read_serializer(self, instance):
-        return CommitmentSerializer(instance, context=self.get_serializer_context())
-
     @extend_schema(request=CommitmentCreateSerializer, responses=CommitmentSerializer)
     def create(self, request, *args, **kwargs):
-        write = CommitmentCreateSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = write.validated_data
+        data = self.validated_input(CommitmentCreateSerializer, flat=False)
         with service_errors():
             commitment = services.commitment_create(
                 **{name: data[name] for name in services.COMMITMENT_INPUT_FIELDS},
                 deadline=deadline_input(data["deadline"]),
                 user=request.user,
             )
-        return Response(self.get_read_serializer(commitment).data, status=status.HTTP_201_CREATED)
+        return self.answer(commitment, status.HTTP_201_CREATED)
 
     @extend_schema(request=CommitmentUpdateSerializer, responses=CommitmentSerializer)
     def update(self, request, *args, partial=False, **kwargs):
         commitment = self.get_object()
         self.check_if_match(request, commitment)
-        write = CommitmentUpdateSerializer(data=request.data, partial=partial)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self.validated_input(CommitmentUpdateSerializer, partial=partial, flat=False)
         reason, deadline, source = data.pop("reason", ""), data.pop("deadline", None), data.pop("source", None)
         if not partial and deadline is None:
             raise ValidationError({"deadline": ["PUT replaces everything: include the deadline."]})
@@ -328,16 +279,14 @@ class CommitmentViewSet(WritableViewSet):
                     source=source_input(source),
                     user=request.user,
                 )
-        return Response(self.get_read_serializer(commitment).data)
+        return self.answer(commitment)
 
     @extend_schema(methods=["POST"], request=StatusUpdateCreateSerializer, responses=AnalystStatusUpdateSerializer)
     @action(detail=True, methods=["post"], url_path="status-updates")
     def status_updates(self, request, pk=None):
         """Record an assessment for one bound party (``party``) or for all of them."""
         commitment = self.get_object()
-        write = StatusUpdateCreateSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = write.validated_data
+        data = self.validated_input(StatusUpdateCreateSerializer, flat=False)
         with service_errors():
             reasons, incidents = selectors.evidence_from_input(
                 reason_codes=data["reasons"], incident_ids=data["incidents"]
@@ -356,43 +305,34 @@ class CommitmentViewSet(WritableViewSet):
                 user=request.user,
             )
         context = self.get_serializer_context()
-        return Response(
-            AnalystStatusUpdateSerializer(updates, many=True, context=context).data, status=status.HTTP_201_CREATED
-        )
+        data = AnalystStatusUpdateSerializer(updates, many=True, context=context).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ObligationCreateSerializer, responses=CommitmentSerializer)
     @action(detail=True, methods=["post"], url_path="obligations")
     def obligations(self, request, pk=None):
         """Bind one more party to the commitment."""
         commitment = self.get_object()
-        write = ObligationCreateSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
+        party = self.validated_input(ObligationCreateSerializer, flat=False)["party"]
         with service_errors():
-            services.obligation_add(commitment=commitment, party=write.validated_data["party"], user=request.user)
-        return Response(self.get_read_serializer(commitment).data, status=status.HTTP_201_CREATED)
+            services.obligation_add(commitment=commitment, party=party, user=request.user)
+        return self.answer(commitment, status.HTTP_201_CREATED)
 
 
 class CursorByRecorded(Cursor):
     ordering = ("-recorded_at", "-pk")
 
 
-class StatusUpdateViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class StatusUpdateViewSet(ReadOnlyViewSet):
     """The assessment log. Partners never see internal notes or analysts' names."""
 
-    permission_classes = [PartnersReadAnalystsWrite]
-    lookup_value_regex = ID_LOOKUP
+    queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related(
+        "sources", "reasons"
+    )
+    serializer_class = StatusUpdateSerializer
+    analyst_serializer_class = AnalystStatusUpdateSerializer  # with internal_note and analyst
     filterset_class = StatusUpdateFilter
     pagination_class = CursorByRecorded
 
     def get_queryset(self):
-        queryset = StatusUpdate.objects.select_related("obligation__party", "recorded_by").prefetch_related(
-            "sources", "reasons", selectors.cited_incidents(self.request.user)
-        )
-        return published_only(queryset, self.request, "obligation__commitment__agreement__")
-
-    def get_serializer_class(self):
-        # The schema documents what every reader gets; analysts also get internal_note and
-        # analyst (additional properties).
-        if getattr(self, "swagger_fake_view", False) or is_partner(self.request):
-            return StatusUpdateSerializer
-        return AnalystStatusUpdateSerializer
+        return super().get_queryset().prefetch_related(selectors.cited_incidents(self.request.user))

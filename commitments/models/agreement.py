@@ -5,11 +5,31 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.roles import readable_agreements
+from core.visibility import VisibleQuerySet
 from utilities.fields import MultiLineTextField, OneLineTextField
 
 from ..choices import RELATION_INVERSE_LABELS, AgreementKind, ParticipantRole, RelationKind
 from ..rules import validate_date_window, validate_time_zone
 from .sources import SourceFields
+
+
+class AgreementQuerySet(VisibleQuerySet):
+    agreement_path = ""
+
+
+class ParticipantQuerySet(VisibleQuerySet):
+    agreement_path = "agreement__"
+
+
+class RelationQuerySet(VisibleQuerySet):
+    """A relation is read when both its agreements are (a partner never learns of a
+    draft from the published agreement it implements or supersedes)."""
+
+    agreement_path = "agreement__"
+
+    def visible_to(self, user):
+        return super().visible_to(user).filter(readable_agreements(user, "related_agreement__"))
 
 
 class Agreement(models.Model):
@@ -62,6 +82,7 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -97,6 +118,7 @@ class AgreementParticipant(models.Model):
     )
     role = models.CharField(verbose_name="role", max_length=16, choices=ParticipantRole.choices)
 
+    objects = ParticipantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -128,6 +150,7 @@ class AgreementRelation(models.Model):
     )
     kind = models.CharField(verbose_name="relation", max_length=16, choices=RelationKind.choices)
 
+    objects = RelationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

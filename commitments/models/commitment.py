@@ -2,10 +2,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.visibility import VisibleQuerySet
 from utilities.fields import MultiLineTextField, OneLineTextField
 
 from .. import rules
 from ..choices import Category, Nature, Status
+
+
+class CommitmentQuerySet(VisibleQuerySet):
+    agreement_path = "agreement__"
+
+
+class ObligationQuerySet(VisibleQuerySet):
+    agreement_path = "commitment__agreement__"
 
 
 class Commitment(models.Model):
@@ -62,6 +71,7 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[recipients])
 
     class Meta:
@@ -138,6 +148,7 @@ class Obligation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ObligationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -8,8 +8,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.roles import readable_incidents
+from core.visibility import VisibleQuerySet
 from utilities.fields import MultiLineTextField, OneLineTextField
 
+from ..access import readable_incident_links
 from ..choices import Category, Confidence, IncidentRole, LinkState, Verification
 from ..incident_types import EventType, SubEventType, sub_event_type_error
 from ..rules import validate_date_window, validate_time_zone
@@ -46,6 +49,21 @@ def _figure(verbose_name: str, help_text: str = ""):
         validators=[MaxValueValidator(MAX_FIGURE)],
         help_text=help_text,
     )
+
+
+class IncidentQuerySet(VisibleQuerySet):
+    """Incidents are no agreement's: their own ``published`` decides (readable_incidents)."""
+
+    def visible_to(self, user):
+        return self.filter(readable_incidents(user))
+
+
+class IncidentLinkQuerySet(VisibleQuerySet):
+    """Links that hold, of a published incident to a published agreement's obligation for
+    readers who are no analyst (commitments.access.readable_incident_links)."""
+
+    def visible_to(self, user):
+        return self.filter(readable_incident_links(user))
 
 
 class AcledImport(models.Model):
@@ -213,6 +231,7 @@ class Incident(models.Model):
 
     # The history is read by incident (id) only: no index on the other keys it copies, no
     # database constraint to the user (the import writes a history row per incident).
+    objects = IncidentQuerySet.as_manager()
     history = HistoricalRecords(user_db_constraint=False, no_db_index=["created_by", "last_import"])
 
     class Meta:
@@ -366,6 +385,7 @@ class IncidentLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Read by incident only (the incident's history page).
+    objects = IncidentLinkQuerySet.as_manager()
     history = HistoricalRecords(user_db_constraint=False, no_db_index=["obligation", "rule", "decided_by"])
 
     class Meta:
@@ -433,6 +453,7 @@ class NonFulfilmentReason(models.Model):
     )
     position = models.PositiveSmallIntegerField(verbose_name="position", default=100)
 
+    objects = VisibleQuerySet.as_manager()  # every reader decodes every reason
     history = HistoricalRecords()
 
     class Meta:

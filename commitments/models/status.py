@@ -5,11 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core.visibility import VisibleQuerySet
 from utilities.fields import MultiLineTextField
 
 from ..choices import Confidence, Nature, Status
 from ..rules import validate_date_window
 from .sources import SourceFields
+
+
+class StatusUpdateQuerySet(VisibleQuerySet):
+    agreement_path = "obligation__commitment__agreement__"
 
 
 class AppendOnlyError(Exception):
@@ -61,6 +66,8 @@ class StatusUpdate(models.Model):
         blank=True,
         verbose_name="incidents cited as evidence",
     )
+
+    objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-effective_on", "-recorded_at", "-id"]

@@ -9,10 +9,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from ..roles import published_only
 from .permissions import PartnersReadAnalystsWrite, is_partner
 
-__all__ = ["PartnersReadAnalystsWrite", "is_partner", "published_only"]
+__all__ = ["PartnersReadAnalystsWrite", "is_partner"]
 
 # A viewset's ``lookup_value_regex`` for database ids: larger ids would overflow the
 # database's integers.
@@ -69,7 +68,8 @@ def etag_of(data) -> str:
 class ETagMixin:
     """ETags from the object's representation, so any change to what a client sees
     changes the tag. Lost updates are impossible: PUT/PATCH need If-Match (428 without,
-    412 when stale), and the check and the write are one step (see filter_queryset)."""
+    412 when stale), and the check and the write are one step (see filter_queryset).
+    The tag is of ``get_read_serializer(instance)`` (core.api.viewsets.BaseViewSet)."""
 
     def filter_queryset(self, queryset):
         # On PUT/PATCH this is get_object()'s queryset (views override get_queryset).
@@ -97,9 +97,6 @@ class ETagMixin:
         current = etag_of(self.get_read_serializer(instance).data)
         if current not in _tags(header) and "*" not in _tags(header):
             raise PreconditionFailed()
-
-    def get_read_serializer(self, instance):
-        return self.get_serializer(instance)
 
 
 def _tags(header: str | None) -> set[str]:

@@ -3,7 +3,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
+from core.visibility import VisibleQuerySet
+
+from ..access import readable_alerts
 from ..choices import AlertKind, ResolvedReason
+
+
+class AlertQuerySet(VisibleQuerySet):
+    def visible_to(self, user, *, include_unverified: bool = True):
+        """The alerts ``user`` may be told of (tracker.access.readable_alerts)."""
+        return self.filter(readable_alerts(user, include_unverified=include_unverified))
 
 
 class Alert(models.Model):
@@ -75,6 +84,8 @@ class Alert(models.Model):
     resolved_reason = models.CharField(
         verbose_name="resolved because", max_length=32, choices=ResolvedReason.choices, blank=True, db_default=""
     )
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at", "-id"]
