@@ -12,12 +12,12 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from core.roles import readable_agreements
+from utilities.fields import DATE_INPUT
 
 from .access import readable_incident_links
 from .api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter
 from .choices import IncidentRole, LinkState, Verification
 from .incident_types import EventType, SubEventType, sub_event_type_error
-from .list_filters import DATE_INPUT
 from .models import Commitment, IncidentLink, IncidentParty
 
 ANY_ROLE = "any"

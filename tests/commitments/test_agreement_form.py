@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from commitments import services
+from commitments.form_once import new_form_token
 from commitments.models import Agreement, AgreementParticipant, AgreementSource
-from commitments.pages import new_form_token
 from core.roles import ANALYSTS
 from tests.browser.steps import PASSWORD
 from tests.factories import AgreementFactory, UserFactory

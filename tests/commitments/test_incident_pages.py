@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from commitments import incidents, services
 from commitments.choices import Category, IncidentRole, LinkState, Nature, Verification
+from commitments.form_once import new_form_token
 from commitments.models import Incident, IncidentLink
-from commitments.pages import new_form_token
 from tests.commitments.list_helpers import queries, sign_in
 from tests.commitments.test_agreement_form import rows
 

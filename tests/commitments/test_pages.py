@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments import services
+from commitments.form_once import new_form_token
 from commitments.models import Commitment, StatusUpdate
-from commitments.pages import new_form_token
 from tests.factories import UserFactory
 from tracker.demo import load_demo
 

@@ -7,8 +7,8 @@ import pytest
 
 from commitments import services
 from commitments.choices import Status
+from commitments.form_once import new_form_token
 from commitments.models import Obligation
-from commitments.pages import new_form_token
 from commitments.selectors import on_time_counts, on_time_totals
 from parties.models import Party
 from tests.api.conftest import token_client

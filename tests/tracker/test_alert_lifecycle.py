@@ -228,7 +228,7 @@ def test_a_resolve_racing_an_acknowledgement_loses_neither(transactional_db, dja
 
 
 def test_right_after_deadline_revised_the_page_no_longer_says_overdue_since_6_nov(client, analyst, demo):
-    from commitments.pages import new_form_token
+    from commitments.form_once import new_form_token
 
     services.deadline_sweep()
     client.force_login(analyst)
