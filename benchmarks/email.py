@@ -83,7 +83,7 @@ def build(n_subscribers: int, n_alerts: int) -> int:
         Recipient(email=f"reader{i}@partner.example", confirmed_at=now) for i in range(n_subscribers)
     )
     Subscription.objects.bulk_create(Subscription(recipient=r, agreement=agreement) for r in recipients)
-    return notifications.queue_alert_messages(alerts=Alert.objects.filter(raised_at=now))
+    return notifications.alert_messages_queue(alerts=Alert.objects.filter(raised_at=now))
 
 
 def main() -> None:

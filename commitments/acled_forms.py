@@ -6,8 +6,8 @@ from django.template.defaultfilters import filesizeformat
 from parties.models import Party
 
 from .acled_uploads import MAX_UPLOAD_BYTES
+from .form_once import OneTimeForm
 from .models import ActorMapping
-from .pages import OneTimeForm
 
 NO_PARTY = "none"
 

@@ -7,14 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from parties.models import Party
-from utilities.fields import form_field
+from utilities.fields import DATE_INPUT, form_field
 from utilities.validators import validate_multiline_text
 
 from . import rules, services
 from .choices import ParticipantRole, RelationKind
 from .form_errors import add_service_errors
+from .form_once import OneTimeForm
 from .models import Agreement, AgreementSource
-from .pages import DATE_INPUT, OneTimeForm
 
 ZONE_LIST_ID = "iana-zones"  # the <datalist> the time zone field searches
 

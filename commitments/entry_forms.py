@@ -7,7 +7,7 @@ and field."""
 from django import forms
 
 from parties.models import Party
-from utilities.fields import form_field
+from utilities.fields import DATE_INPUT, form_field
 
 from . import rules, services
 from .choices import Category, Nature
@@ -15,7 +15,6 @@ from .models import Commitment, Deadline
 
 BLANK_ROWS = 3  # without a script, as many blank rows as this (saved rows aside)
 MAX_ROWS = 500
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class DeadlineKind:

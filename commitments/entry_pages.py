@@ -22,10 +22,10 @@ from . import services
 from .choices import ParticipantRole
 from .due_preview import due_preview
 from .entry_forms import DeadlineKind, RowFormSet, add_row_errors, party_choices
+from .form_once import OneTimeForm
 from .form_once import once as _once
 from .intake.text import MAX_TEXT_CHARS, PartyName, Proposal, propose_commitments
 from .models import Agreement
-from .pages import OneTimeForm
 from .views import page_role
 
 PREFIX = "rows"

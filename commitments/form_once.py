@@ -1,7 +1,10 @@
-"""The one-time ``form_token`` of the page forms that write (pages.OneTimeForm): every
-page view that writes runs its write through ``once``, so that posting the same form
-twice records once. Shared by the commitment pages and the party pages."""
+"""The one-time ``form_token`` of the page forms that write: each such form is a
+``OneTimeForm``, and its page view runs the write through ``once``, so that posting the
+same form twice records once. Shared by every page that writes."""
 
+import secrets
+
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.utils.http import urlencode
@@ -10,6 +13,31 @@ from core import idempotency
 
 CSRF_FIELD = "csrfmiddlewaretoken"  # masked anew on each rendering: not part of what was submitted
 ALREADY_SUBMITTED = "This form was already submitted, and what it said was recorded then (see above)."
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OneTimeForm(forms.Form):
+    """A form whose page issues a random token with it: the view consumes the token in the
+    transaction of the write (``once``), so posting the same form twice (a double click, a
+    resubmitted page) records once."""
+
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=255,
+        error_messages={"required": "This form is out of date: reload the page and submit it again."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = new_form_token()
+
+    def renew_token(self) -> None:
+        """Give a bound form (shown again with its input) a token not used yet."""
+        self.data = self.data.copy()
+        self.data["form_token"] = new_form_token()
 
 
 class _Refused(Exception):

@@ -11,11 +11,12 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
+from utilities.fields import DATE_INPUT
+
 from .access import readable_incident_links
 from .api.filters import ChoiceFilter, IdFilter, PartyCodeFilter, StrictBooleanFilter
 from .choices import IncidentRole, LinkState, Verification
 from .incident_types import EventType, SubEventType, sub_event_type_error
-from .list_filters import DATE_INPUT
 from .models import Commitment, IncidentLink, IncidentParty
 
 ANY_ROLE = "any"

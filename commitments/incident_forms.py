@@ -8,14 +8,14 @@ import re
 from django import forms
 
 from parties.models import Party
-from utilities.fields import form_field
+from utilities.fields import DATE_INPUT, form_field
 
 from . import incidents, rules
 from .agreement_forms import ZONE_LIST_ID, RowForm, Rows, SourceRow, service_sources
 from .choices import IncidentRole, LinkState, Verification
+from .form_once import OneTimeForm
 from .models import Commitment, Incident, Obligation
 from .models.incident import MAX_FIGURE
-from .pages import DATE_INPUT, OneTimeForm
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 FIGURE_LINE = re.compile(r"(?P<label>.+):\s*(?P<number>[0-9]{1,9})")

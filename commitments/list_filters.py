@@ -9,12 +9,11 @@ from django.db.models.functions import Lower
 
 from parties.choices import PartyKind
 from parties.models import Party
+from utilities.fields import DATE_INPUT
 
 from .api.filters import ChoiceFilter, PartyCodeFilter, StrictBooleanFilter
 from .choices import AgreementKind, Status
 from .models import Agreement, AgreementParticipant, Obligation
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 # sort value -> ORDER BY; the last keys break ties, so that pages never overlap.
 AGREEMENT_SORTS = {

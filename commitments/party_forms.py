@@ -9,7 +9,7 @@ from parties.validators import MAX_ALIASES
 from utilities.fields import form_field
 from utilities.validators import validate_multiline_text
 
-from .pages import OneTimeForm
+from .form_once import OneTimeForm
 
 # Room for MAX_ALIASES aliases of 200 characters, one a line.
 ALIASES_MAX_LENGTH = MAX_ALIASES * 202

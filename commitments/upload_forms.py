@@ -4,8 +4,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 
 from . import uploads
+from .form_once import OneTimeForm
 from .models import Agreement
-from .pages import OneTimeForm
 
 
 class AgreementChoiceField(forms.ModelChoiceField):

@@ -13,11 +13,11 @@ from core import roles
 from . import history, services
 from .agreement_forms import PublishForm
 from .as_of_pages import agreement_rows, as_of_of, commitment_page_as_of
+from .commitment_forms import ExtensionPageForm, StatusUpdatePageForm
 from .form_errors import add_service_errors
 from .form_once import once as _once  # shared by every page form that writes
 from .incident_section import incident_section
 from .models import Agreement, Commitment
-from .pages import ExtensionPageForm, StatusUpdatePageForm
 from .selectors import commitment_citable_incidents, commitment_status_updates
 
 

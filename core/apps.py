@@ -1,4 +1,15 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+
+
+def sync_roles(sender, using, apps=global_apps, **kwargs) -> None:
+    """The roles' groups follow core.roles after every migrate: a rule of the live code,
+    not a frozen step of one migration (Django itself makes permissions this way). ``apps``:
+    the migrations' state after ``migrate``; a flush sends none (the project's own)."""
+    from .roles import sync_analysts_group
+
+    sync_analysts_group(apps, using)
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +21,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .api import schema  # noqa: F401  (registers the token schemes with drf-spectacular)
+
+        post_migrate.connect(sync_roles, sender=self)

@@ -1,6 +1,7 @@
 """Roles. Analysts write the domain; nobody but an admin deletes anything, so history
-and evidence are never lost. Migrations create the group and keep it in step with
-ANALYST_PERMISSIONS (each migration that adds models calls sync_analysts_group again)."""
+and evidence are never lost. After every ``migrate`` (and test flush) a post_migrate hook
+(core/apps.py) creates the groups and keeps the analysts' in step with ANALYST_PERMISSIONS:
+a new model needs only its line below, no data migration."""
 
 from django.db.models import Q
 
@@ -104,27 +105,35 @@ ANALYST_PERMISSIONS = frozenset(
 )
 
 
-def sync_analysts_group(apps, schema_editor=None) -> None:
-    """Create the analysts group (if missing) with exactly ANALYST_PERMISSIONS.
+def sync_analysts_group(apps, using: str = "default") -> None:
+    """Create the analysts and partners groups (if missing) and give the analysts exactly
+    ANALYST_PERMISSIONS. ``apps``: the registry the post_migrate signal gives (the
+    migrations' state after ``migrate``, the project's own after a flush).
 
-    Permissions are normally created after all migrations ran; create them now so that
-    the group is complete on a fresh database.
-    """
+    Django creates each app's permissions in its own post_migrate handler, app by app;
+    create them all now (it is idempotent) so that the group is complete whichever app's
+    signal runs first."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # The migrations' state has no models module, which create_permissions requires.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, verbosity=0, using=using, apps=apps)
+        finally:
+            app_config.models_module = models_module
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    group_model.objects.get_or_create(name=PARTNERS)
-    group, _ = group_model.objects.get_or_create(name=ANALYSTS)
+    group_model.objects.using(using).get_or_create(name=PARTNERS)
+    group, _ = group_model.objects.using(using).get_or_create(name=ANALYSTS)
     labels = {app for app, _ in ANALYST_PERMISSIONS}
     wanted = [
         p
-        for p in permission_model.objects.filter(content_type__app_label__in=labels).select_related("content_type")
+        for p in permission_model.objects.using(using)
+        .filter(content_type__app_label__in=labels)
+        .select_related("content_type")
         if (p.content_type.app_label, p.codename) in ANALYST_PERMISSIONS
     ]
     group.permissions.set(wanted)

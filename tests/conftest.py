@@ -8,6 +8,7 @@ from django.core.cache import cache
 from commitments import services
 from commitments.choices import Category, Nature
 from core.roles import ANALYSTS, PARTNERS
+from parties.choices import PartyKind
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
 
 
@@ -69,12 +70,12 @@ def smtp_server(settings):
 
 @pytest.fixture
 def armenia(db):
-    return PartyFactory(code="ARM", name="Republic of Armenia", short_name="Armenia", kind="state")
+    return PartyFactory(code="ARM", name="Republic of Armenia", short_name="Armenia", kind=PartyKind.STATE)
 
 
 @pytest.fixture
 def azerbaijan(db):
-    return PartyFactory(code="AZE", name="Republic of Azerbaijan", short_name="Azerbaijan", kind="state")
+    return PartyFactory(code="AZE", name="Republic of Azerbaijan", short_name="Azerbaijan", kind=PartyKind.STATE)
 
 
 @pytest.fixture

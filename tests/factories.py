@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from commitments import services
-from commitments.choices import AgreementKind
+from commitments.choices import AgreementKind, Category, Nature
 from commitments.models import Agreement
 from commitments.services import DeadlineInput
 from parties.choices import PartyKind
@@ -49,8 +49,8 @@ def pledge(i, parties, analyst, *, published=True):
         reference=f"p{i}",
         title=f"Pledge {i}",
         text="t",
-        category="prisoners",
-        nature="one_off",
+        category=Category.PRISONERS,
+        nature=Nature.ONE_OFF,
         parties=parties,
         deadline=DeadlineInput(within_days=3),
         user=analyst,

@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from commitments.form_once import OneTimeForm
 from commitments.models import Agreement
-from commitments.pages import OneTimeForm
 from parties.models import Party
 
 from .alert_selectors import STATES

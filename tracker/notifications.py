@@ -187,7 +187,7 @@ def _deliverable_subscriptions(delivery: str):
     )
 
 
-def queue_alert_messages(*, alerts: QuerySet[Alert]) -> int:
+def alert_messages_queue(*, alerts: QuerySet[Alert]) -> int:
     """Queue one message per (alert in ``alerts``, immediate subscription that asks for
     it and whose recipient may read it). One INSERT ... SELECT per subscription: the count
     grows with subscriptions, never with obligations."""
@@ -527,7 +527,7 @@ def _event_alerts_raise(kind: str, sources: QuerySet, source_field: str) -> int:
         },
     )
     if raised:
-        queue_alert_messages(alerts=Alert.objects.filter(kind=kind, raised_at=now, **{f"{source_field}__in": sources}))
+        alert_messages_queue(alerts=Alert.objects.filter(kind=kind, raised_at=now, **{f"{source_field}__in": sources}))
     return raised
 
 
@@ -562,7 +562,7 @@ def incident_alerts_requeue(*, incident_ids: list[int]) -> int:
     was not told of a draft or of a report still unverified hears of it once it is published
     or corroborated. Who was told already is not told again (one message per alert and
     subscription); resolved alerts stay quiet."""
-    return queue_alert_messages(
+    return alert_messages_queue(
         alerts=Alert.objects.filter(
             kind=AlertKind.INCIDENT_LINKED,
             incident_link__incident_id__in=incident_ids,

@@ -122,7 +122,7 @@ def deadline_sweep(*, now: datetime | None = None) -> SweepResult:
     flagged, raised = _flag_overdue(now)
     cleared = _clear(obligations_to_clear(now), now)
     if raised:
-        notifications.queue_alert_messages(alerts=Alert.objects.filter(kind=AlertKind.OVERDUE, raised_at=now))
+        notifications.alert_messages_queue(alerts=Alert.objects.filter(kind=AlertKind.OVERDUE, raised_at=now))
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
 
 
@@ -146,7 +146,7 @@ def obligations_refresh(*, obligations: QuerySet[Obligation], now: datetime | No
     cleared = overdue_flags_clear(obligations=obligations, now=now)
     flagged, raised = _flag_overdue(now, within=obligations.filter(overdue=True))
     if raised:
-        notifications.queue_alert_messages(
+        notifications.alert_messages_queue(
             alerts=Alert.objects.filter(kind=AlertKind.OVERDUE, raised_at=now, obligation__in=obligations)
         )
     return SweepResult(flagged=flagged, cleared=cleared, raised=raised)
@@ -210,7 +210,7 @@ def reminders_raise(*, now: datetime | None = None, lead_times: list[timedelta] 
         raised += _raise_alerts(obligations_due_between(now, after, lead), kind=AlertKind.DUE_SOON, lead=lead, now=now)
         after = lead
     if raised:
-        notifications.queue_alert_messages(alerts=Alert.objects.filter(kind=AlertKind.DUE_SOON, raised_at=now))
+        notifications.alert_messages_queue(alerts=Alert.objects.filter(kind=AlertKind.DUE_SOON, raised_at=now))
     return raised
 
 

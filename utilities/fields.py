@@ -2,6 +2,7 @@
 (the admin), DRF's field mapping (the API and its schema) and ``full_clean`` (the
 services) all read their limits and validators from here."""
 
+from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -34,3 +35,7 @@ def form_field(model, name: str, **kwargs):
     for the plain forms of the pages; the model's validation, run by the services, reports
     at the same field."""
     return model._meta.get_field(name).formfield(**kwargs)
+
+
+# The browser's date picker, for the date fields of the pages' forms and filters.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 
-from commitments.choices import Category, Nature, Status
+from commitments.choices import Category, Confidence, Nature, Status
 from commitments.models import Agreement, Commitment, Deadline, Obligation, StatusUpdate, StatusUpdateSource
 from parties.models import Party
 from tests.factories import AgreementFactory, UserFactory
@@ -597,7 +597,7 @@ def test_an_incident_added_in_the_admin_goes_through_the_service(client, analyst
         country="Azerbaijan",
         event_type="explosions_remote_violence",
         sub_event_type="shelling_artillery_missile_attack",
-        confidence="medium",
+        confidence=Confidence.MEDIUM,
         other_figures='{"displaced": 120}',
         **{
             f"{parties}-TOTAL_FORMS": 1,

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from commitments import services
+from commitments.choices import AgreementKind
+from commitments.form_once import new_form_token
 from commitments.models import Agreement, AgreementParticipant, AgreementSource
-from commitments.pages import new_form_token
 from core.roles import ANALYSTS
 from tests.browser.steps import PASSWORD
 from tests.factories import AgreementFactory, UserFactory
@@ -233,7 +234,7 @@ def test_an_edit_replaces_the_lists_and_keeps_its_reason_in_the_history(analyst_
     armenia, azerbaijan, icrc = parties
     agreement = services.agreement_create(
         title="Draft statement",
-        kind="joint_statement",
+        kind=AgreementKind.JOINT_STATEMENT,
         signed_on=date(2020, 10, 17),
         timezone_name="Asia/Baku",
         participants=[(armenia, "signatory"), (azerbaijan, "signatory")],
@@ -270,7 +271,7 @@ def test_an_edit_replaces_the_lists_and_keeps_its_reason_in_the_history(analyst_
 def test_a_refused_edit_changes_nothing(analyst_in, analyst, parties):
     armenia, _, _ = parties
     agreement = services.agreement_create(
-        title="Draft statement", kind="joint_statement", signed_on=date(2020, 10, 17), user=analyst
+        title="Draft statement", kind=AgreementKind.JOINT_STATEMENT, signed_on=date(2020, 10, 17), user=analyst
     )
     data = agreement_post(
         title="Renamed",
@@ -292,7 +293,7 @@ def publish(client, agreement):
 
 def test_an_analyst_publishes_a_draft_and_the_page_says_who_and_when(analyst_in, analyst, client, partner):
     agreement = services.agreement_create(
-        title="Draft statement", kind="joint_statement", signed_on=date(2020, 10, 17), user=analyst
+        title="Draft statement", kind=AgreementKind.JOINT_STATEMENT, signed_on=date(2020, 10, 17), user=analyst
     )
     page = analyst_in.get(f"/commitments/agreements/{agreement.pk}/")
     assert "Draft" in page.text and ">Publish</button>" in page.text
@@ -309,7 +310,7 @@ def test_an_analyst_publishes_a_draft_and_the_page_says_who_and_when(analyst_in,
 def test_four_eyes_refuses_the_last_changer_and_lets_another_analyst_publish(client, analyst, settings):
     settings.PUBLISH_FOUR_EYES = True
     agreement = services.agreement_create(
-        title="Draft statement", kind="joint_statement", signed_on=date(2020, 10, 17), user=analyst
+        title="Draft statement", kind=AgreementKind.JOINT_STATEMENT, signed_on=date(2020, 10, 17), user=analyst
     )
     log_in(client, analyst)
     page = client.get(f"/commitments/agreements/{agreement.pk}/")
@@ -334,7 +335,7 @@ def test_four_eyes_refuses_the_last_changer_and_lets_another_analyst_publish(cli
 
 def test_partners_get_404_on_drafts_and_403_on_the_forms(client, partner, analyst):
     draft = services.agreement_create(
-        title="Draft statement", kind="joint_statement", signed_on=date(2020, 10, 17), user=analyst
+        title="Draft statement", kind=AgreementKind.JOINT_STATEMENT, signed_on=date(2020, 10, 17), user=analyst
     )
     published = AgreementFactory(title="Published statement", published=True)
     log_in(client, partner)

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from commitments import services
+from commitments.choices import Category, Nature
 from commitments.models import Agreement
 from parties.models import Party
 from tests.commitments.list_helpers import draft_agreement, queries, sign_in
@@ -83,8 +84,8 @@ def test_the_party_filter_finds_participants_and_bound_parties(client, analyst, 
         reference="1",
         title="Bound without a role",
         text="t",
-        category="other",
-        nature="ongoing",
+        category=Category.OTHER,
+        nature=Nature.ONGOING,
         parties=[Party.objects.get(code="USA")],
         user=demo.history.first().history_user,
     )
@@ -227,8 +228,8 @@ def test_the_list_makes_as_many_queries_for_1_and_25_agreements(client, analyst,
                     reference=ref,
                     title="t",
                     text="t",
-                    category="other",
-                    nature="ongoing",
+                    category=Category.OTHER,
+                    nature=Nature.ONGOING,
                     parties=[armenia, azerbaijan],
                     user=analyst,
                 )

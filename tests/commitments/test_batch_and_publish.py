@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from commitments import services
-from commitments.choices import Category, Nature, ParticipantRole, RelationKind, Status
+from commitments.choices import AgreementKind, Category, Nature, ParticipantRole, RelationKind, Status
 from commitments.models import AgreementParticipant, Commitment, Obligation
 from core.roles import ANALYSTS
 from parties import services as party_services
@@ -183,7 +183,11 @@ def test_four_eyes_refuses_creating_an_agreement_already_published(settings, ana
     settings.PUBLISH_FOUR_EYES = True
     with pytest.raises(ValidationError) as caught:
         services.agreement_create(
-            title="Statement", kind="joint_statement", signed_on=date(2020, 10, 30), published=True, user=analyst
+            title="Statement",
+            kind=AgreementKind.JOINT_STATEMENT,
+            signed_on=date(2020, 10, 30),
+            published=True,
+            user=analyst,
         )
     assert "published" in caught.value.message_dict
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commitments import services
-from commitments.choices import Nature
+from commitments.choices import Nature, Status
 from commitments.models import Commitment, Deadline, Obligation
 from commitments.services import DeadlineInput, SourceInput
 
@@ -112,13 +112,15 @@ def test_a_chained_deadline_has_no_due_moment_until_what_it_hangs_on_is_fulfille
     assert exchange.current_deadline.is_chained
     assert exchange.due_at is None
 
-    record(lists, status="fulfilled", effective_on=date(2020, 11, 5))
+    record(lists, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
     exchange.refresh_from_db()
     assert exchange.due_date == date(2020, 11, 15)
     assert exchange.due_at == datetime(2020, 11, 15, 23, tzinfo=UTC)
 
     # One party's list turns out incomplete: no longer fulfilled, so no due moment.
-    record(lists, party=lists.obligations.first().party, status="partially_fulfilled", effective_on=date(2020, 11, 7))
+    record(
+        lists, party=lists.obligations.first().party, status=Status.PARTIALLY_FULFILLED, effective_on=date(2020, 11, 7)
+    )
     exchange.refresh_from_db()
     assert exchange.due_at is None
 
@@ -127,10 +129,10 @@ def test_a_chained_deadline_has_no_due_moment_until_what_it_hangs_on_is_fulfille
 def test_fulfilment_is_the_day_the_last_party_fulfilled(make_commitment, record, armenia, azerbaijan):
     lists = make_commitment(reference="para 3")
     exchange = make_commitment(reference="para 6", deadline=DeadlineInput(within_days=3, after_commitment=lists))
-    record(lists, party=armenia, status="fulfilled", effective_on=date(2020, 11, 4))
+    record(lists, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 4))
     exchange.refresh_from_db()
     assert exchange.due_at is None
-    record(lists, party=azerbaijan, status="fulfilled", effective_on=date(2020, 11, 8))
+    record(lists, party=azerbaijan, status=Status.FULFILLED, effective_on=date(2020, 11, 8))
     lists.refresh_from_db()
     exchange.refresh_from_db()
     assert lists.fulfilled_on == date(2020, 11, 8)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from commitments.choices import Category, Nature, ParticipantRole
+from commitments.form_once import new_form_token
 from commitments.models import AgreementParticipant, Commitment
-from commitments.pages import new_form_token
 from tests.factories import PartyFactory
 
 pytestmark = pytest.mark.django_db

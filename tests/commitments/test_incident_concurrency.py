@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from commitments.choices import LinkState, Verification
+from commitments.form_once import new_form_token
 from commitments.models import Incident, IncidentLink
-from commitments.pages import new_form_token
 from tests.commitments.test_incident_pages import make_incident
 from tests.tracker.test_concurrency import run_concurrently
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from commitments import incidents, services
-from commitments.choices import Category, IncidentRole, LinkState, Nature, Verification
+from commitments.choices import Category, IncidentRole, LinkState, Nature, Status, Verification
+from commitments.form_once import new_form_token
 from commitments.models import Incident, IncidentLink
-from commitments.pages import new_form_token
 from tests.commitments.list_helpers import queries, sign_in
 from tests.commitments.test_agreement_form import rows
 
@@ -148,7 +148,7 @@ def test_filters_that_meet_read_the_same_row(client, analyst, book, civilians, a
         date_from="2020-11-01",
         date_to="2020-11-01",
         area="tart",
-        verification="reported",
+        verification=Verification.REPORTED,
         commitment=civilians.pk,
     ) == ["Tartar"]
 
@@ -301,7 +301,7 @@ def test_the_page_lists_status_updates_citing_it(client, partner, book, civilian
     record(
         civilians,
         party=armenia,
-        status="violated",
+        status=Status.VIOLATED,
         effective_on=date(2020, 11, 2),
         summary="Shelling of Tartar.",
         incidents=[book["tartar"]],
@@ -669,7 +669,7 @@ def test_the_incident_page_makes_as_many_queries_however_long_its_links_and_hist
     url = f"/incidents/{book['martuni'].pk}/"
     few = queries(client, url)
     for n in range(6):
-        commitment = make_commitment(reference=f"para {10 + n}", nature="ongoing", deadline=None)
+        commitment = make_commitment(reference=f"para {10 + n}", nature=Nature.ONGOING, deadline=None)
         incidents.incident_link(incident=book["martuni"], obligations=list(commitment.obligations.all()), user=analyst)
         incidents.incident_update(
             incident=book["martuni"], changes={"civilians_killed": n}, user=analyst, reason=f"Count {n}"

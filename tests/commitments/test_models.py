@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commitments import services
-from commitments.choices import AgreementKind, Nature, RelationKind
+from commitments.choices import AgreementKind, Nature, RelationKind, Status
 from commitments.models import AgreementRelation, Commitment, Obligation
 from tests.factories import AgreementFactory
 
@@ -88,7 +88,7 @@ def test_a_reference_is_unique_within_an_agreement(make_commitment):
 @pytest.mark.django_db
 def test_binding_one_more_party_later_recomputes_the_status(make_commitment, record, icrc):
     commitment = make_commitment()
-    record(commitment, status="fulfilled")
+    record(commitment, status=Status.FULFILLED)
     commitment.refresh_from_db()
     assert commitment.status == "fulfilled"
     services.obligation_add(commitment=commitment, party=icrc)
@@ -120,7 +120,7 @@ def test_text_changes_keep_who_when_and_why(make_commitment, analyst):
 def test_derived_fields_cannot_be_set_through_an_update(make_commitment, analyst):
     commitment = make_commitment()
     with pytest.raises(ValidationError) as exc:
-        services.commitment_update(commitment=commitment, user=analyst, status="fulfilled")
+        services.commitment_update(commitment=commitment, user=analyst, status=Status.FULFILLED)
     assert "status" in exc.value.message_dict
     commitment.refresh_from_db()
     assert commitment.status == "not_started"

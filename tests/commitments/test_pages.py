@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments import services
+from commitments.choices import Category, Nature
+from commitments.form_once import new_form_token
 from commitments.models import Commitment, StatusUpdate
-from commitments.pages import new_form_token
 from tests.factories import UserFactory
 from tracker.demo import load_demo
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lists():
     load_demo()
-    return Commitment.objects.get(category="prisoners")
+    return Commitment.objects.get(category=Category.PRISONERS)
 
 
 RECORD = {
@@ -142,8 +143,8 @@ def test_the_commitment_and_agreement_pages_make_as_many_queries_for_1_and_12_ro
             reference=f"extra {day}",
             title=f"Extra {day}",
             text="t",
-            category="other",
-            nature="ongoing",
+            category=Category.OTHER,
+            nature=Nature.ONGOING,
             parties=[armenia],
             user=analyst,
         )

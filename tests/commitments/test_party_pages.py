@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from commitments import services
-from commitments.choices import Status
+from commitments.choices import Nature, Status
+from commitments.form_once import new_form_token
 from commitments.models import Obligation
-from commitments.pages import new_form_token
 from commitments.selectors import on_time_counts, on_time_totals
 from parties.models import Party
 from tests.api.conftest import token_client
@@ -33,7 +33,7 @@ def record_book(geneva, armenia, azerbaijan, make_commitment, record, analyst):
     geneva.save()
     lists = make_commitment(title="POW lists")
     make_commitment(title="Remains exchange")
-    civilians = make_commitment(title="Civilians", nature="ongoing", deadline=None)
+    civilians = make_commitment(title="Civilians", nature=Nature.ONGOING, deadline=None)
     record(lists, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
     record(lists, party=azerbaijan, status=Status.FULFILLED, effective_on=date(2020, 11, 10))
     record(civilians, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 20))

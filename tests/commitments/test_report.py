@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from commitments import services
-from commitments.choices import Status
+from commitments.choices import Nature, Status
 from commitments.models import Agreement, Obligation, ReportShare
 from commitments.report import Lateness, agreement_report, lateness, party_report
 from commitments.selectors import on_time_rate, on_time_totals
@@ -43,7 +43,7 @@ def book(on_nov_20, geneva, armenia, azerbaijan, make_commitment, record, analys
     geneva.save()
     lists = make_commitment(reference="para 1", title="POW lists")
     remains = make_commitment(reference="para 2", title="Remains exchange")
-    civilians = make_commitment(reference="para 3", title="Civilians", nature="ongoing", deadline=None)
+    civilians = make_commitment(reference="para 3", title="Civilians", nature=Nature.ONGOING, deadline=None)
     record(lists, party=armenia, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 2))
     record(lists, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 5), summary="Lists handed over.")
     record(lists, party=armenia, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 3), internal_note=SECRET)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from commitments.form_once import new_form_token
 from commitments.models import StatusUpdate
-from commitments.pages import new_form_token
 
 pytestmark = pytest.mark.django_db
 

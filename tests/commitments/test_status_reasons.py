@@ -12,8 +12,8 @@ import pytest
 
 from commitments import incidents as evidence
 from commitments.choices import Category, Nature, Status, Verification
+from commitments.form_once import new_form_token
 from commitments.models import NonFulfilmentReason, StatusUpdate
-from commitments.pages import new_form_token
 from commitments.services import SourceInput
 from tests.api.conftest import token_client
 

@@ -4,18 +4,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from commitments.choices import Nature
+from commitments.choices import Confidence, Nature, Status
 from commitments.models import StatusUpdate, StatusUpdateSource
 from commitments.models.status import AppendOnlyError
 from commitments.services import SourceInput
+from parties.choices import PartyKind
 from tests.factories import PartyFactory
 
 
 @pytest.mark.django_db
 def test_each_bound_party_has_its_own_status(make_commitment, record, armenia, azerbaijan):
     commitment = make_commitment()
-    record(commitment, party=armenia, status="fulfilled", effective_on=date(2020, 11, 5))
-    record(commitment, party=azerbaijan, status="not_fulfilled", effective_on=date(2020, 11, 7))
+    record(commitment, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
+    record(commitment, party=azerbaijan, status=Status.NOT_FULFILLED, effective_on=date(2020, 11, 7))
     statuses = dict(commitment.obligations.values_list("party__code", "status"))
     assert statuses == {"ARM": "fulfilled", "AZE": "not_fulfilled"}
     commitment.refresh_from_db()
@@ -25,7 +26,7 @@ def test_each_bound_party_has_its_own_status(make_commitment, record, armenia, a
 @pytest.mark.django_db
 def test_no_party_means_every_bound_party(make_commitment, record):
     commitment = make_commitment()
-    updates = record(commitment, status="in_progress")
+    updates = record(commitment, status=Status.IN_PROGRESS)
     assert len(updates) == 2
     assert set(commitment.obligations.values_list("status", flat=True)) == {"in_progress"}
     commitment.refresh_from_db()
@@ -35,9 +36,9 @@ def test_no_party_means_every_bound_party(make_commitment, record):
 @pytest.mark.django_db
 def test_the_current_status_is_the_latest_effective_update(make_commitment, record, armenia):
     commitment = make_commitment()
-    record(commitment, party=armenia, status="fulfilled", effective_on=date(2020, 11, 6))
+    record(commitment, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 6))
     # Recorded later but effective earlier: joins the log, does not become current.
-    record(commitment, party=armenia, status="in_progress", effective_on=date(2020, 11, 2))
+    record(commitment, party=armenia, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 2))
     obligation = commitment.obligations.get(party=armenia)
     assert obligation.status == "fulfilled"
     assert obligation.status_effective_on == date(2020, 11, 6)
@@ -47,8 +48,8 @@ def test_the_current_status_is_the_latest_effective_update(make_commitment, reco
 @pytest.mark.django_db
 def test_the_same_effective_day_is_decided_by_the_time_recorded(make_commitment, record, armenia):
     commitment = make_commitment()
-    record(commitment, party=armenia, status="in_progress", effective_on=date(2020, 11, 6))
-    record(commitment, party=armenia, status="fulfilled", effective_on=date(2020, 11, 6))
+    record(commitment, party=armenia, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 6))
+    record(commitment, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 6))
     assert commitment.obligations.get(party=armenia).status == "fulfilled"
 
 
@@ -66,9 +67,9 @@ def test_a_status_update_is_never_overwritten_or_deleted(make_commitment, record
 @pytest.mark.django_db
 def test_a_party_the_commitment_does_not_bind_is_refused(make_commitment, record):
     commitment = make_commitment()
-    russia = PartyFactory(code="RUS", name="Russian Federation", kind="state")
+    russia = PartyFactory(code="RUS", name="Russian Federation", kind=PartyKind.STATE)
     with pytest.raises(ValidationError) as exc:
-        record(commitment, party=russia, status="fulfilled")
+        record(commitment, party=russia, status=Status.FULFILLED)
     assert "party" in exc.value.message_dict
     assert "RUS is not bound" in exc.value.message_dict["party"][0]
     assert not StatusUpdate.objects.exists()
@@ -103,10 +104,10 @@ def test_an_unknown_status_is_refused(make_commitment, record):
 @pytest.mark.django_db
 def test_violated_is_for_ongoing_commitments(make_commitment, record):
     with pytest.raises(ValidationError) as exc:
-        record(make_commitment(), status="violated")
+        record(make_commitment(), status=Status.VIOLATED)
     assert "status" in exc.value.message_dict
     ongoing = make_commitment(nature=Nature.ONGOING, deadline=None)
-    record(ongoing, status="violated")
+    record(ongoing, status=Status.VIOLATED)
     ongoing.refresh_from_db()
     assert ongoing.status == "violated"
 
@@ -128,9 +129,9 @@ def test_an_update_keeps_summary_sources_confidence_note_analyst_and_time(make_c
     before = timezone.now()
     (update, _) = record(
         make_commitment(),
-        status="in_progress",
+        status=Status.IN_PROGRESS,
         summary="Armenia says its list is ready.",
-        confidence="low",
+        confidence=Confidence.LOW,
         internal_note="Unconfirmed by the ICRC.",
     )
     update.refresh_from_db()
@@ -149,7 +150,7 @@ def test_an_update_keeps_summary_sources_confidence_note_analyst_and_time(make_c
 @pytest.mark.django_db
 def test_status_changes_are_kept_in_the_history_with_who(make_commitment, record, analyst, armenia):
     commitment = make_commitment()
-    record(commitment, party=armenia, status="fulfilled", effective_on=date(2020, 11, 5))
+    record(commitment, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
     obligation = commitment.obligations.get(party=armenia)
     latest = obligation.history.first()
     assert latest.status == "fulfilled"

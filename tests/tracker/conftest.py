@@ -25,8 +25,8 @@ def celery_worker(django_db_serialized_rollback, transactional_db):
     """A real Celery worker (in a thread, solo pool) consuming from the real Redis broker.
 
     The test's data must be committed for the worker's own DB connection to see it, hence
-    transactional_db; serialized rollback restores what migrations created (the analysts
-    group, the beat schedule) after each such test empties the tables."""
+    transactional_db; serialized rollback restores what migrate created (the roles'
+    groups, the beat schedule) after each such test empties the tables."""
     from celery.contrib.testing.worker import start_worker
 
     require_redis()

@@ -1,6 +1,8 @@
 import pytest
 
+from commitments.choices import Category, Status
 from tracker import services
+from tracker.choices import AlertKind
 from tracker.demo import load_demo
 from tracker.models import Alert
 
@@ -22,10 +24,10 @@ def test_analysts_see_alerts_and_filter_them(client, analyst, alerts):
     client.force_login(analyst)
     url = "/admin/tracker/alert/"
     assert listed(client.get(url)) == set(alerts.values_list("pk", flat=True))
-    overdue = set(alerts.filter(kind="overdue").values_list("pk", flat=True))
+    overdue = set(alerts.filter(kind=AlertKind.OVERDUE).values_list("pk", flat=True))
     assert listed(client.get(url, {"kind": "overdue"})) == overdue
     assert not listed(client.get(url, {"kind": "due_soon"}))
-    aze = alerts.get(party__code="AZE", obligation__commitment__category="prisoners")
+    aze = alerts.get(party__code="AZE", obligation__commitment__category=Category.PRISONERS)
     by_party = listed(client.get(url, {"party__id__exact": aze.party_id}))
     assert aze.pk in by_party
     assert by_party == set(alerts.filter(party=aze.party).values_list("pk", flat=True))
@@ -62,9 +64,9 @@ def test_alerts_cannot_be_added_or_deleted_in_the_admin(client, analyst, alerts)
 def test_analysts_see_why_an_alert_was_resolved_and_filter_on_it(client, analyst, alerts, record):
     from commitments.models import Commitment
 
-    lists = Commitment.objects.get(category="prisoners")
-    record(lists, status="fulfilled", effective_on=lists.agreement.signed_on)
-    resolved = set(alerts.filter(obligation__commitment=lists, kind="overdue").values_list("pk", flat=True))
+    lists = Commitment.objects.get(category=Category.PRISONERS)
+    record(lists, status=Status.FULFILLED, effective_on=lists.agreement.signed_on)
+    resolved = set(alerts.filter(obligation__commitment=lists, kind=AlertKind.OVERDUE).values_list("pk", flat=True))
     assert len(resolved) == 2
     client.force_login(analyst)
     url = "/admin/tracker/alert/"

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from commitments.choices import Category, Status
 from commitments.models import Commitment
 from tests.factories import AgreementFactory
 from tracker import notifications, services
+from tracker.choices import AlertKind
 from tracker.demo import load_demo
 from tracker.models import Alert
 
@@ -22,7 +24,7 @@ ACK = "/alerts/inbox/acknowledge/"
 def demo(db):
     load_demo()
     services.deadline_sweep()
-    return Commitment.objects.get(category="prisoners")
+    return Commitment.objects.get(category=Category.PRISONERS)
 
 
 def form_token(client, url=INBOX) -> str:
@@ -82,9 +84,9 @@ def test_the_same_form_posted_twice_acknowledges_once_and_keeps_the_first(client
 def test_resolved_alerts_leave_the_unacknowledged_list_and_show_why(client, analyst, demo, record):
     client.force_login(analyst)
     aze = demo.obligations.get(party__code="AZE").party
-    overdue = Alert.objects.get(obligation__commitment=demo, party=aze, kind="overdue")
+    overdue = Alert.objects.get(obligation__commitment=demo, party=aze, kind=AlertKind.OVERDUE)
     assert overdue.pk in listed(client.get(INBOX))
-    record(demo, party=aze, status="fulfilled", effective_on=date(2020, 11, 9))
+    record(demo, party=aze, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
     assert overdue.pk not in listed(client.get(INBOX))
     assert overdue.pk not in [a.pk for a in client.get("/").context["alerts"]]
     resolved = client.get(INBOX, {"state": "resolved", "party": "AZE", "kind": "overdue"})
@@ -175,7 +177,7 @@ def test_nothing_selected_is_a_400_saying_so(client, analyst, demo):
 
 def test_a_draft_agreements_alert_is_not_a_partners_and_a_partner_may_not_acknowledge(client, partner, analyst, demo):
     draft = AgreementFactory(published=False)
-    commitment = Commitment.objects.get(category="prisoners")
+    commitment = Commitment.objects.get(category=Category.PRISONERS)
     Commitment.objects.filter(pk=commitment.pk).update(agreement=draft)
     client.force_login(partner)
     page = client.get(INBOX, {"state": "all"})
@@ -226,7 +228,7 @@ def test_the_inbox_makes_as_many_queries_for_a_few_and_for_fifty_alerts(client, 
     for obligation in demo.obligations.all():
         for _ in range(30):
             Alert.objects.create(
-                kind="status_changed", obligation=obligation, party=obligation.party, raised_at=demo.created_at
+                kind=AlertKind.STATUS_CHANGED, obligation=obligation, party=obligation.party, raised_at=demo.created_at
             )
     with CaptureQueriesContext(connection) as many:
         client.get(INBOX, {"state": "all"})
@@ -238,7 +240,7 @@ def test_the_api_says_whether_and_why_an_alert_was_resolved_and_filters_on_it(an
 
     api = token_client(analyst, read_only=True)
     aze = demo.obligations.get(party__code="AZE").party
-    record(demo, party=aze, status="fulfilled", effective_on=date(2020, 11, 9))
+    record(demo, party=aze, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
     body = api.get("/api/v1/alerts/", {"resolved": "true"}).json()
     (alert,) = body["results"]
     assert (alert["party"], alert["kind"], alert["resolved"], alert["resolved_reason"]) == (

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from commitments.choices import Status
+from commitments.choices import Category, Status
 from commitments.models import Commitment, Obligation
 from commitments.services import DeadlineInput, SourceInput, deadline_set
 from tests.factories import UserFactory
@@ -15,7 +15,7 @@ from tests.tracker.test_concurrency import run_concurrently
 from tests.tracker.test_email import FOCAL_POINT, subscribe_and_confirm
 from tests.tracker.test_sweep import build_obligations
 from tracker import notifications, services
-from tracker.choices import OutboxStatus, ResolvedReason
+from tracker.choices import AlertKind, OutboxStatus, ResolvedReason
 from tracker.demo import load_demo
 from tracker.models import Alert, OutboundEmail
 
@@ -26,12 +26,12 @@ EXTENSION_SOURCE = SourceInput(publisher="OSCE Minsk Group", published_on=date(2
 @pytest.fixture
 def demo(db):
     load_demo()
-    return Commitment.objects.get(category="prisoners")
+    return Commitment.objects.get(category=Category.PRISONERS)
 
 
 def deadline_alerts(commitment) -> list[tuple]:
     """(party, kind, due moment, resolved reason) of the commitment's deadline alerts."""
-    rows = Alert.objects.filter(obligation__commitment=commitment, kind__in=["due_soon", "overdue"])
+    rows = Alert.objects.filter(obligation__commitment=commitment, kind__in=[AlertKind.DUE_SOON, AlertKind.OVERDUE])
     return sorted(rows.values_list("party__code", "kind", "due_at", "resolved_reason"))
 
 
@@ -55,20 +55,20 @@ def overdue_codes(commitment) -> dict:
 def test_azerbaijan_fulfilling_the_pow_lists_resolves_its_overdue_alert_only(demo, record):
     services.deadline_sweep()
     aze = demo.obligations.get(party__code="AZE").party
-    record(demo, party=aze, status="fulfilled", effective_on=date(2020, 11, 9))
+    record(demo, party=aze, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
     assert deadline_alerts(demo) == [
         ("ARM", "overdue", END_OF_6_NOV_GENEVA, ""),
         ("AZE", "overdue", END_OF_6_NOV_GENEVA, ResolvedReason.FULFILLED),
     ]
-    resolved = Alert.objects.get(obligation__commitment=demo, party=aze, kind="overdue")
+    resolved = Alert.objects.get(obligation__commitment=demo, party=aze, kind=AlertKind.OVERDUE)
     assert resolved.resolved_at is not None and resolved.acknowledged_at is None
     # The status-changed alert is news, not a state that ends: left to acknowledgement.
-    assert Alert.objects.get(obligation__commitment=demo, kind="status_changed", party=aze).resolved_at is None
+    assert Alert.objects.get(obligation__commitment=demo, kind=AlertKind.STATUS_CHANGED, party=aze).resolved_at is None
 
 
 def test_a_superseded_obligation_resolves_its_alerts_as_superseded(demo, record):
     services.deadline_sweep()
-    record(demo, status="superseded", effective_on=date(2020, 11, 9), summary="Replaced by the 10 Nov statement.")
+    record(demo, status=Status.SUPERSEDED, effective_on=date(2020, 11, 9), summary="Replaced by the 10 Nov statement.")
     reasons = {reason for *_, reason in deadline_alerts(demo)}
     assert reasons == {ResolvedReason.SUPERSEDED}
 
@@ -112,10 +112,10 @@ def test_the_sweep_resolves_what_no_receiver_saw(demo):
 
 def test_a_resolved_alert_stays_resolved_with_its_first_reason(demo, record):
     services.deadline_sweep()
-    record(demo, status="fulfilled", effective_on=date(2020, 11, 9))
-    first = dict(Alert.objects.filter(kind="overdue").values_list("pk", "resolved_at"))
+    record(demo, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
+    first = dict(Alert.objects.filter(kind=AlertKind.OVERDUE).values_list("pk", "resolved_at"))
     services.alerts_resolve(now=timezone.now() + timedelta(hours=1))
-    assert dict(Alert.objects.filter(kind="overdue").values_list("pk", "resolved_at")) == first
+    assert dict(Alert.objects.filter(kind=AlertKind.OVERDUE).values_list("pk", "resolved_at")) == first
 
 
 # The outbox, through a real SMTP server
@@ -123,14 +123,14 @@ def test_a_resolved_alert_stays_resolved_with_its_first_reason(demo, record):
 
 def test_a_queued_overdue_email_is_not_sent_once_the_obligation_is_fulfilled(client, smtp_server, demo, record):
     aze = demo.obligations.get(party__code="AZE").party
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     services.deadline_sweep()  # queues the overdue email; the sender has not run yet
-    record(demo, party=aze, status="fulfilled", effective_on=date(2020, 11, 9))
+    record(demo, party=aze, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
     result = notifications.outbox_send()
     subjects = [m["Subject"] for m in smtp_server.handler.to(FOCAL_POINT)]
     assert subjects == ["Status changed: POW lists to the ICRC, Azerbaijan: Fulfilled"]
     assert result.cancelled == 1
-    cancelled = OutboundEmail.objects.get(alert__kind="overdue")
+    cancelled = OutboundEmail.objects.get(alert__kind=AlertKind.OVERDUE)
     assert (cancelled.status, cancelled.last_error) == (
         OutboxStatus.CANCELLED,
         "the alert was resolved: Obligation fulfilled",
@@ -139,11 +139,11 @@ def test_a_queued_overdue_email_is_not_sent_once_the_obligation_is_fulfilled(cli
 
 def test_reminders_follow_a_revised_deadline_and_the_old_one_is_not_sent(client, smtp_server, demo, analyst):
     aze = demo.obligations.get(party__code="AZE").party
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners", on_status_changed=False)
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS, on_status_changed=False)
     # 1 Nov: the POW lists (due 6 Nov) fall due within 7 days; the reminder is queued.
     with time_machine.travel(datetime(2020, 11, 1, 12, tzinfo=UTC), tick=False):
         assert services.reminders_raise() >= 1
-        assert OutboundEmail.objects.filter(alert__kind="due_soon", status=OutboxStatus.PENDING).count() == 1
+        assert OutboundEmail.objects.filter(alert__kind=AlertKind.DUE_SOON, status=OutboxStatus.PENDING).count() == 1
         # Before the sender runs, the deadline is revised to 20 Nov.
         extend(demo, analyst, date(2020, 11, 20))
         result = notifications.outbox_send()
@@ -162,7 +162,7 @@ def test_reminders_follow_a_revised_deadline_and_the_old_one_is_not_sent(client,
     (message,) = smtp_server.handler.to(FOCAL_POINT)
     assert message["Subject"] == "Due soon: POW lists to the ICRC, Azerbaijan, due 20 Nov 2020"
     new_due = datetime(2020, 11, 20, 23, tzinfo=UTC)
-    assert Alert.objects.get(party=aze, kind="due_soon", due_at=new_due).resolved_at is None
+    assert Alert.objects.get(party=aze, kind=AlertKind.DUE_SOON, due_at=new_due).resolved_at is None
 
 
 # Acknowledgement
@@ -228,7 +228,7 @@ def test_a_resolve_racing_an_acknowledgement_loses_neither(transactional_db, dja
 
 
 def test_right_after_deadline_revised_the_page_no_longer_says_overdue_since_6_nov(client, analyst, demo):
-    from commitments.pages import new_form_token
+    from commitments.form_once import new_form_token
 
     services.deadline_sweep()
     client.force_login(analyst)

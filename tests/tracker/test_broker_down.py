@@ -14,9 +14,9 @@ from commitments import services
 from commitments.models import Commitment, StatusUpdate
 from tracker.demo import SEED_REPORT, _system_user, load_demo
 load_demo()  # its writes queue sweeps on commit, too
-lists = Commitment.objects.get(category="prisoners")
+lists = Commitment.objects.get(category=Category.PRISONERS)
 services.status_update_record(
-    commitment=lists, status="in_progress", effective_on=date(2020, 11, 2),
+    commitment=lists, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 2),
     summary="Lists being compiled.", sources=[SEED_REPORT], user=_system_user(),
 )
 print("saved", StatusUpdate.objects.filter(obligation__commitment=lists).count())

@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import pytest
 
+from commitments.choices import Status
 from commitments.models import Obligation
 from commitments.services import DeadlineInput
 from tests.factories import AgreementFactory
@@ -30,7 +31,7 @@ def no_run_of_empty_bars(timeline: selectors.Timeline) -> bool:
 def test_the_timeline_counts_due_moments_per_status_and_day(make_commitment, record, azerbaijan):
     lists = make_commitment()  # within 7 days of 30 Oct 2020 in Zurich: 6 Nov 2020, 23:00 UTC
     make_commitment(reference="later", deadline=DeadlineInput(within_days=10))  # 9 Nov 2020
-    record(lists, party=azerbaijan, status="fulfilled", effective_on=date(2020, 11, 5))
+    record(lists, party=azerbaijan, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
 
     timeline = selectors.due_timeline(Obligation.objects.all())
 
@@ -103,7 +104,7 @@ def test_status_breakdowns_per_agreement_in_date_order_and_per_party(
 ):
     lists = make_commitment()
     make_commitment(reference="icrc", parties=[icrc])
-    record(lists, party=armenia, status="fulfilled", effective_on=date(2020, 11, 5))
+    record(lists, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
     older = AgreementFactory(title="Moscow statement", signed_on=date(2020, 10, 10))
     make_commitment(agreement=older, parties=[armenia])
     oldest = AgreementFactory(title="Bishkek protocol", signed_on=date(1994, 5, 5))
@@ -171,11 +172,11 @@ def test_obligations_by_status_week_by_week_from_the_log(make_commitment, record
     fulfilled from Sun 15 Nov (a Sunday counts in its own week)."""
     lists = make_commitment()
     remains = make_commitment(reference="remains")
-    record(lists, party=azerbaijan, status="in_progress", effective_on=date(2020, 11, 2))
-    record(lists, party=azerbaijan, status="fulfilled", effective_on=date(2020, 11, 5))
-    record(lists, party=armenia, status="fulfilled", effective_on=date(2020, 11, 11))
-    record(lists, party=armenia, status="in_progress", effective_on=date(2020, 11, 3))  # back-dated
-    record(remains, party=armenia, status="not_fulfilled", effective_on=date(2020, 11, 15))
+    record(lists, party=azerbaijan, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 2))
+    record(lists, party=azerbaijan, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
+    record(lists, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 11))
+    record(lists, party=armenia, status=Status.IN_PROGRESS, effective_on=date(2020, 11, 3))  # back-dated
+    record(remains, party=armenia, status=Status.NOT_FULFILLED, effective_on=date(2020, 11, 15))
 
     series = selectors.status_over_time(Obligation.objects.all(), today=date(2020, 11, 18), first=geneva.signed_on)
 
@@ -244,7 +245,7 @@ def test_the_compliance_chart_follows_a_new_status_update_at_once(client, make_c
     page = client.get("/").text
     assert row.search(page).group(1) == "<td>2</td>"
 
-    record(lists, party=azerbaijan, status="fulfilled", effective_on=date(2020, 11, 5))
+    record(lists, party=azerbaijan, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
     page = client.get("/").text
     assert row.search(page).group(1) == "<td>1</td><td>1</td>"  # not started 1, fulfilled 1
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 
 from commitments import services
+from commitments.choices import Status
 from commitments.models import Agreement, Commitment, Obligation, StatusUpdate
 from commitments.services import DeadlineInput, SourceInput
 from tests.factories import pledge
@@ -43,7 +44,7 @@ def fresh_figures(client):
 def test_every_write_path_moves_the_version(analyst, armenia, azerbaijan):
     commitment = pledge(0, [armenia, azerbaijan], analyst)
     steps = [
-        lambda: Obligation.objects.filter(commitment=commitment).update(status="in_progress"),  # bulk
+        lambda: Obligation.objects.filter(commitment=commitment).update(status=Status.IN_PROGRESS),  # bulk
         lambda: engine.deadline_sweep(now=datetime(2030, 1, 1, tzinfo=UTC)),  # the sweep
         lambda: Agreement.objects.filter(pk=commitment.agreement_id).update(published=False),
         lambda: Commitment.objects.filter(pk=commitment.pk).update(title="Renamed"),
@@ -69,9 +70,9 @@ def test_a_write_that_changes_no_row_keeps_the_cached_charts(analyst, armenia, a
     engine.deadline_sweep(now=datetime(2030, 1, 1, tzinfo=UTC))  # flags both obligations
     before = data_version()
     engine.deadline_sweep(now=datetime(2030, 1, 1, 0, 5, tzinfo=UTC))  # nothing new
-    Obligation.objects.filter(status="no such status").update(status="fulfilled")
+    Obligation.objects.filter(status="no such status").update(status=Status.FULFILLED)
     assert data_version() == before
-    Obligation.objects.filter(party=armenia).update(status="fulfilled")
+    Obligation.objects.filter(party=armenia).update(status=Status.FULFILLED)
     assert data_version() > before
 
 
@@ -88,7 +89,7 @@ def test_the_dashboard_changes_at_once_whatever_wrote(client, analyst, armenia, 
     services.status_update_record(
         commitment=commitment,
         party=azerbaijan,
-        status="in_progress",
+        status=Status.IN_PROGRESS,
         effective_on=date(2020, 2, 1),
         summary="Started",
         sources=[SourceInput(publisher="ICRC", published_on=date(2020, 2, 1))],

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from commitments.choices import Category, Nature
 from commitments.models import Agreement, Commitment
 from parties.models import Party
 
@@ -53,7 +54,7 @@ def test_demo_loads_the_geneva_statement_and_what_it_implements(settings):
 
 def test_demo_pow_lists_go_to_the_icrc_and_fall_due_at_the_end_of_6_november(settings):
     load(False, settings)
-    lists = Commitment.objects.get(category="prisoners")
+    lists = Commitment.objects.get(category=Category.PRISONERS)
     assert "icrc" in set(lists.recipients.values_list("code", flat=True))
     assert lists.due_date == date(2020, 11, 6)
     assert lists.due_at == datetime(2020, 11, 6, 23, tzinfo=UTC)
@@ -65,7 +66,7 @@ def test_demo_has_the_moscow_ceasefire_and_russias_conditional_pledge(settings):
     ceasefire = Commitment.objects.get(agreement__signed_on=date(2020, 10, 10))
     assert ceasefire.status == "violated"
     assert ceasefire.obligations.first().status_updates.get().sources.exists()
-    pledge = Commitment.objects.get(nature="conditional")
+    pledge = Commitment.objects.get(nature=Nature.CONDITIONAL)
     assert pledge.condition
     assert list(pledge.obligations.values_list("party__code", flat=True)) == ["RUS"]
 

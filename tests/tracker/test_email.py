@@ -9,10 +9,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commitments.choices import Category, Status
 from commitments.models import Commitment
 from commitments.services import DeadlineInput, SourceInput, deadline_set, status_update_record
 from tracker import email_links, notifications, services
-from tracker.choices import OutboxStatus
+from tracker.choices import Delivery, OutboxStatus
 from tracker.demo import load_demo
 from tracker.models import OutboundEmail, Recipient, Subscription
 
@@ -43,7 +44,7 @@ def subscribe_and_confirm(client, smtp, email=FOCAL_POINT, **filters) -> Subscri
 @pytest.fixture
 def demo():
     load_demo()
-    return Commitment.objects.get(category="prisoners")
+    return Commitment.objects.get(category=Category.PRISONERS)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def aze(demo):
 
 
 def test_a_subscriber_to_azerbaijan_gets_one_overdue_email_for_the_pow_lists(client, smtp_server, demo, aze):
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     services.deadline_sweep()
     result = notifications.outbox_send()
     assert result.sent == 1
@@ -75,7 +76,7 @@ def test_a_subscriber_to_azerbaijan_gets_one_overdue_email_for_the_pow_lists(cli
 
 
 def test_the_commitment_link_in_an_email_opens_the_commitment(client, smtp_server, demo, aze, analyst):
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     services.deadline_sweep()
     notifications.outbox_send()
     (message,) = smtp_server.handler.to(FOCAL_POINT)
@@ -95,13 +96,13 @@ def test_nothing_but_the_confirmation_is_sent_before_the_address_is_confirmed(sm
         "Confirm your email address for ceasefire commitment alerts"
     ]
     # A second subscription of the same address sends no second confirmation.
-    notifications.subscription_create(email=FOCAL_POINT, category="prisoners")
+    notifications.subscription_create(email=FOCAL_POINT, category=Category.PRISONERS)
     notifications.outbox_send()
     assert len(smtp_server.handler.to(FOCAL_POINT)) == 1
 
 
 def test_unsubscribing_through_the_link_stops_the_next_alert(client, smtp_server, demo, aze, analyst):
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     other = subscribe_and_confirm(client, smtp_server, email="desk@partner.example", party=aze)
     services.deadline_sweep()
     notifications.outbox_send()
@@ -116,7 +117,7 @@ def test_unsubscribing_through_the_link_stops_the_next_alert(client, smtp_server
     status_update_record(
         commitment=demo,
         party=aze,
-        status="in_progress",
+        status=Status.IN_PROGRESS,
         effective_on=date(2020, 11, 8),
         summary="Azerbaijan says its list is being compiled.",
         sources=[SourceInput(publisher="ICRC", published_on=date(2020, 11, 8))],
@@ -166,11 +167,11 @@ def test_a_confirmation_link_expires(client, smtp_server, demo):
 
 def test_the_digest_groups_by_agreement_sorts_by_due_moment_and_comes_once_a_day(client, smtp_server, demo, analyst):
     subscribe_and_confirm(
-        client, smtp_server, delivery="digest", digest_hour=9, timezone_name="Asia/Baku", on_status_changed=False
+        client, smtp_server, delivery=Delivery.DIGEST, digest_hour=9, timezone_name="Asia/Baku", on_status_changed=False
     )
     services.deadline_sweep()
     # The verification pledge's deadline is corrected to 2 Nov: it now comes first.
-    verification = Commitment.objects.get(category="verification")
+    verification = Commitment.objects.get(category=Category.VERIFICATION)
     deadline_set(
         commitment=verification,
         deadline=DeadlineInput(due_on=date(2020, 11, 2)),
@@ -223,7 +224,7 @@ def test_smtp_down_then_back_loses_nothing(client, smtp_server, demo, aze):
 
 def test_after_the_last_retry_a_message_is_failed_and_kept(settings, client, smtp_server, demo, aze):
     settings.TRACKER_OUTBOX_MAX_ATTEMPTS = 2
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     services.deadline_sweep()
     smtp_server.stop()
     notifications.outbox_send()
@@ -235,8 +236,8 @@ def test_after_the_last_retry_a_message_is_failed_and_kept(settings, client, smt
 
 
 def test_an_address_smtp_rejects_is_marked_and_the_others_still_get_mail(client, smtp_server, demo, aze, analyst):
-    subscribe_and_confirm(client, smtp_server, email="gone@partner.example", party=aze, category="prisoners")
-    subscribe_and_confirm(client, smtp_server, party=aze, category="prisoners")
+    subscribe_and_confirm(client, smtp_server, email="gone@partner.example", party=aze, category=Category.PRISONERS)
+    subscribe_and_confirm(client, smtp_server, party=aze, category=Category.PRISONERS)
     smtp_server.handler.reject.add("gone@partner.example")
     services.deadline_sweep()
     result = notifications.outbox_send()
@@ -249,7 +250,7 @@ def test_an_address_smtp_rejects_is_marked_and_the_others_still_get_mail(client,
     status_update_record(
         commitment=demo,
         party=aze,
-        status="in_progress",
+        status=Status.IN_PROGRESS,
         effective_on=date(2020, 11, 8),
         summary="Compiling.",
         sources=[SourceInput(publisher="ICRC", published_on=date(2020, 11, 8))],
@@ -262,7 +263,7 @@ def test_an_address_smtp_rejects_is_marked_and_the_others_still_get_mail(client,
 
 def test_one_smtp_connection_serves_a_batch(client, smtp_server, demo, analyst):
     for i in range(30):
-        subscribe_and_confirm(client, smtp_server, email=f"person{i}@partner.example", category="prisoners")
+        subscribe_and_confirm(client, smtp_server, email=f"person{i}@partner.example", category=Category.PRISONERS)
     smtp_server.handler.connections = 0
     services.deadline_sweep()
     result = notifications.outbox_send()

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from commitments.choices import Category
 from commitments.models import Commitment
 from tests.factories import AgreementFactory, PartyFactory
 from tracker import email_links, notifications, services
-from tracker.choices import OutboxStatus
+from tracker.choices import Delivery, OutboxStatus
 from tracker.models import OutboundEmail, Recipient
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +40,15 @@ def truce():
 
 
 def test_a_crlf_title_and_a_refused_address_among_100_good_messages(smtp_server, make_commitment, truce, record):
-    poisoned = make_commitment(agreement=truce, title="POW lists", category="verification")
+    poisoned = make_commitment(agreement=truce, title="POW lists", category=Category.VERIFICATION)
     Commitment.objects.filter(pk=poisoned.pk).update(title=POISONED_TITLE)
-    good = make_commitment(agreement=truce, title="Prisoner exchange", category="prisoners")
-    subscribe("reader.of.poison@partner.example", category="verification")
+    good = make_commitment(agreement=truce, title="Prisoner exchange", category=Category.PRISONERS)
+    subscribe("reader.of.poison@partner.example", category=Category.VERIFICATION)
     for i in range(50):
-        subscribe(f"person{i}@partner.example", category="prisoners")
-    subscribe("gone@partner.example", category="prisoners")
+        subscribe(f"person{i}@partner.example", category=Category.PRISONERS)
+    subscribe("gone@partner.example", category=Category.PRISONERS)
     smtp_server.handler.reject.add("gone@partner.example")
-    subscribe("broken@partner.example", category="prisoners")
+    subscribe("broken@partner.example", category=Category.PRISONERS)
     Recipient.objects.filter(email="broken@partner.example").update(email=BROKEN_ADDRESS)
 
     record(Commitment.objects.get(pk=poisoned.pk))  # queued first: it used to block the rest
@@ -117,8 +118,8 @@ def test_a_message_left_claimed_by_a_dead_sender_goes_behind_the_others_and_fail
 
 
 def test_a_digest_that_cannot_be_built_is_failed_and_the_next_one_is_sent(smtp_server, make_commitment, truce):
-    broken = subscribe("broken.digest@partner.example", delivery="digest", digest_hour=0)
-    subscribe("reader@partner.example", delivery="digest", digest_hour=0)
+    broken = subscribe("broken.digest@partner.example", delivery=Delivery.DIGEST, digest_hour=0)
+    subscribe("reader@partner.example", delivery=Delivery.DIGEST, digest_hour=0)
     make_commitment(agreement=truce)
     services.deadline_sweep()
     assert notifications.digests_queue(now=timezone.now()) == 2

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from commitments.choices import Category
 from commitments.services import agreement_update
 from tests.factories import AgreementFactory, UserFactory
 from tracker import email_links, notifications, services
-from tracker.choices import OutboxStatus
+from tracker.choices import Delivery, OutboxStatus
 from tracker.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def draft(make_commitment, geneva):
 @pytest.fixture
 def published(make_commitment):
     truce = AgreementFactory(title="Published truce", signed_on=date(2020, 10, 30), published=True)
-    return make_commitment(agreement=truce, title="Published pledge", category="verification")
+    return make_commitment(agreement=truce, title="Published pledge", category=Category.VERIFICATION)
 
 
 def subjects(smtp, address: str) -> list[str]:
@@ -84,7 +85,7 @@ def test_only_the_analyst_hears_of_a_status_change_on_a_draft(smtp_server, reade
 
 
 def test_only_the_analyst_finds_a_draft_in_the_daily_digest(smtp_server, readers, draft, published):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     services.deadline_sweep()  # both pledges are overdue: one alert per party each
     assert notifications.digests_queue(now=timezone.now()) == 4
     notifications.outbox_send()
@@ -99,7 +100,7 @@ def test_only_the_analyst_finds_a_draft_in_the_daily_digest(smtp_server, readers
 
 
 def test_a_digest_with_nothing_but_drafts_is_not_sent_to_a_partner(smtp_server, readers, draft):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     services.deadline_sweep()
     assert notifications.digests_queue(now=timezone.now()) == 1  # the analyst's
     notifications.outbox_send()
@@ -138,7 +139,7 @@ def test_an_analyst_who_lost_the_role_before_sending_gets_nothing_about_a_draft(
 
 
 def test_a_digest_drops_at_sending_what_was_unpublished_since_it_was_queued(smtp_server, readers, draft, published):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     agreement_update(agreement=draft.agreement, published=True)  # published when the digest is queued ...
     services.deadline_sweep()
     assert notifications.digests_queue(now=timezone.now()) == 4
@@ -152,7 +153,7 @@ def test_a_digest_drops_at_sending_what_was_unpublished_since_it_was_queued(smtp
 
 
 def test_a_digest_left_with_nothing_readable_is_cancelled_with_the_reason(smtp_server, readers, published):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     services.deadline_sweep()
     assert notifications.digests_queue(now=timezone.now()) == 4
     agreement_update(agreement=published.agreement, published=False, reason="Withdrawn.")

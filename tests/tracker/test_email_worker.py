@@ -3,7 +3,9 @@ SMTP server (aiosmtpd)."""
 
 from django.utils import timezone
 
+from commitments.choices import Category, Status
 from commitments.models import Commitment
+from parties.choices import PartyKind
 from tests.factories import PartyFactory
 from tests.tracker.conftest import broker_drained
 from tests.tracker.test_email import FOCAL_POINT, links, path
@@ -34,10 +36,10 @@ def run(worker, task: str) -> None:
 def test_overdue_email_once_through_the_worker_then_unsubscribe_stops_the_next(celery_worker, smtp_server, client):
     # Subscribed before the data arrives: loading the demo queues the sweep on commit,
     # which raises the alerts and queues the sender.
-    aze = PartyFactory(code="AZE", name="Republic of Azerbaijan", short_name="Azerbaijan", kind="state")
-    confirm_through_the_worker(client, smtp_server, party=aze, category="prisoners")
+    aze = PartyFactory(code="AZE", name="Republic of Azerbaijan", short_name="Azerbaijan", kind=PartyKind.STATE)
+    confirm_through_the_worker(client, smtp_server, party=aze, category=Category.PRISONERS)
     load_demo()
-    lists = Commitment.objects.get(category="prisoners")
+    lists = Commitment.objects.get(category=Category.PRISONERS)
     assert wait_for(lambda: "Overdue: POW lists to the ICRC, Azerbaijan, due 6 Nov 2020" in subjects(smtp_server))
     run(celery_worker, "tracker.sweep_deadlines")
     run(celery_worker, "tracker.send_outbox")
@@ -65,8 +67,8 @@ def test_overdue_email_once_through_the_worker_then_unsubscribe_stops_the_next(c
 
 
 def test_smtp_down_then_back_and_a_rejected_address_through_the_worker(celery_worker, smtp_server, client):
-    confirm_through_the_worker(client, smtp_server, category="prisoners")
-    confirm_through_the_worker(client, smtp_server, email="gone@partner.example", category="prisoners")
+    confirm_through_the_worker(client, smtp_server, category=Category.PRISONERS)
+    confirm_through_the_worker(client, smtp_server, email="gone@partner.example", category=Category.PRISONERS)
     smtp_server.handler.reject.add("gone@partner.example")
     smtp_server.stop()
 
@@ -94,18 +96,18 @@ def test_a_crlf_title_and_an_unbuildable_address_do_not_hold_up_the_worker(celer
     from commitments.services import SourceInput, status_update_record
     from tests.tracker.test_email_failures import BROKEN_ADDRESS, POISONED_TITLE, SAFE_TITLE
 
-    confirm_through_the_worker(client, smtp_server, category="prisoners")
-    broken = notifications.subscription_create(email="broken@partner.example", category="prisoners")
+    confirm_through_the_worker(client, smtp_server, category=Category.PRISONERS)
+    broken = notifications.subscription_create(email="broken@partner.example", category=Category.PRISONERS)
     notifications.recipient_confirm(token=email_links.confirmation_token(broken.recipient))
     Recipient.objects.filter(pk=broken.recipient_id).update(email=BROKEN_ADDRESS)
     load_demo()  # the sweep's overdue alerts, sent by the worker
     assert wait_for(lambda: broker_drained(celery_worker))
-    lists = Commitment.objects.get(category="prisoners")
+    lists = Commitment.objects.get(category=Category.PRISONERS)
     Commitment.objects.filter(pk=lists.pk).update(title=POISONED_TITLE)  # stored before input validation
 
     status_update_record(
         commitment=lists,
-        status="in_progress",
+        status=Status.IN_PROGRESS,
         effective_on=date(2020, 11, 8),
         summary="Lists being compiled.",
         sources=[SourceInput(publisher="ICRC", published_on=date(2020, 11, 8))],

@@ -25,7 +25,7 @@ from commitments.services import SourceInput
 from tests.factories import AgreementFactory
 from tests.tracker.test_email_visibility import ANALYST, EVERYONE, EXTERNAL, NO_ROLE, PARTNER, subscribe
 from tracker import notifications
-from tracker.choices import AlertKind, OutboxStatus
+from tracker.choices import AlertKind, Delivery, OutboxStatus
 from tracker.models import Alert, OutboundEmail, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +277,7 @@ def test_an_incident_without_alleged_party_or_figures_says_so(readers, pledge, m
 def test_the_digest_tells_of_linked_incidents_a_partner_only_of_those_past_reported(
     readers, pledge, make_incident, analyst, azerbaijan
 ):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     obligation = obligation_of(pledge, azerbaijan)
     shelling = make_incident(location="Stepanakert")
     rumour = make_incident(location="Shusha", verification=Verification.REPORTED)
@@ -301,7 +301,7 @@ def test_the_digest_tells_of_linked_incidents_a_partner_only_of_those_past_repor
 def test_a_digest_subscription_that_asks_for_unverified_incidents_gets_them(
     readers, pledge, make_incident, analyst, azerbaijan
 ):
-    readers(delivery="digest", digest_hour=0, include_unverified=True)
+    readers(delivery=Delivery.DIGEST, digest_hour=0, include_unverified=True)
     incident_link(
         incident=make_incident(verification=Verification.REPORTED),
         obligations=[obligation_of(pledge, azerbaijan)],
@@ -349,7 +349,7 @@ def test_a_message_queued_for_an_incident_changed_since_is_cancelled_at_sending(
 def test_a_digest_drops_at_sending_an_incident_retracted_since_it_was_queued(
     readers, pledge, make_incident, analyst, azerbaijan
 ):
-    readers(delivery="digest", digest_hour=0)
+    readers(delivery=Delivery.DIGEST, digest_hour=0)
     obligation = obligation_of(pledge, azerbaijan)
     kept, retracted = make_incident(location="Stepanakert"), make_incident(location="Shusha")
     incident_link(incident=kept, obligations=[obligation], user=analyst)

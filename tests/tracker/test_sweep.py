@@ -9,10 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commitments import services as commitment_services
+from commitments.choices import Category, Nature, Status
 from commitments.models import Commitment, Obligation
 from commitments.services import DeadlineInput, SourceInput
 from tests.factories import AgreementFactory, PartyFactory
 from tracker import services
+from tracker.choices import AlertKind
 from tracker.demo import load_demo
 from tracker.models import Alert
 
@@ -25,7 +27,7 @@ EXTENSION_SOURCE = SourceInput(publisher="OSCE Minsk Group", published_on=date(2
 @pytest.fixture
 def demo():
     load_demo()
-    return Commitment.objects.get(category="prisoners")
+    return Commitment.objects.get(category=Category.PRISONERS)
 
 
 def overdue_codes(commitment) -> dict[str, datetime | None]:
@@ -35,15 +37,15 @@ def overdue_codes(commitment) -> dict[str, datetime | None]:
 def test_the_sweep_flags_the_demo_pow_lists_overdue_since_the_end_of_6_november(demo):
     result = services.deadline_sweep()
     assert overdue_codes(demo) == {"ARM": END_OF_6_NOV_GENEVA, "AZE": END_OF_6_NOV_GENEVA}
-    alerts = Alert.objects.filter(obligation__commitment=demo, kind="overdue")
+    alerts = Alert.objects.filter(obligation__commitment=demo, kind=AlertKind.OVERDUE)
     assert sorted(alerts.values_list("party__code", "due_at")) == [
         ("ARM", END_OF_6_NOV_GENEVA),
         ("AZE", END_OF_6_NOV_GENEVA),
     ]
     # Ongoing commitments have no deadline and are never overdue.
-    assert not Obligation.objects.filter(commitment__nature="ongoing", overdue=True).exists()
+    assert not Obligation.objects.filter(commitment__nature=Nature.ONGOING, overdue=True).exists()
     assert result.flagged == Obligation.objects.filter(overdue=True).count()
-    assert result.raised == Alert.objects.filter(kind="overdue").count()
+    assert result.raised == Alert.objects.filter(kind=AlertKind.OVERDUE).count()
 
 
 def test_a_second_sweep_changes_nothing_and_raises_no_new_alert(demo):
@@ -93,7 +95,7 @@ def test_a_revised_deadline_that_passes_again_is_flagged_with_the_new_due_moment
 
 def test_fulfilling_clears_the_flag_for_that_party_only_at_once(demo, record, armenia):
     services.deadline_sweep()
-    record(demo, party=armenia, status="fulfilled", effective_on=date(2020, 11, 9))
+    record(demo, party=armenia, status=Status.FULFILLED, effective_on=date(2020, 11, 9))
     # Cleared by the status update itself: no page shows it overdue until the next sweep.
     assert overdue_codes(demo) == {"AZE": END_OF_6_NOV_GENEVA}
     assert services.deadline_sweep().cleared == 0
@@ -106,14 +108,14 @@ def test_a_chained_deadline_is_swept_once_what_it_hangs_on_is_fulfilled(make_com
     with time_machine.travel(datetime(2020, 11, 20, tzinfo=UTC), tick=False):
         services.deadline_sweep()
         assert overdue_codes(exchange) == {}
-        record(lists, status="fulfilled", effective_on=date(2020, 11, 5))
+        record(lists, status=Status.FULFILLED, effective_on=date(2020, 11, 5))
         services.deadline_sweep()
     due = datetime(2020, 11, 10, 23, tzinfo=UTC)
     assert overdue_codes(exchange) == {"ARM": due, "AZE": due}
 
 
 def test_reminders_raise_the_tightest_due_soon_alert_once(demo):
-    due_soon = Alert.objects.filter(obligation__commitment=demo, kind="due_soon")
+    due_soon = Alert.objects.filter(obligation__commitment=demo, kind=AlertKind.DUE_SOON)
     # 1 Nov: the POW lists fall due within 7 days.
     with time_machine.travel(datetime(2020, 11, 1, 12, tzinfo=UTC), tick=False):
         first = services.reminders_raise()
@@ -122,7 +124,7 @@ def test_reminders_raise_the_tightest_due_soon_alert_once(demo):
         ("ARM", timedelta(days=7)),
         ("AZE", timedelta(days=7)),
     ]
-    assert first == Alert.objects.filter(kind="due_soon").count()  # the verification pledge too
+    assert first == Alert.objects.filter(kind=AlertKind.DUE_SOON).count()  # the verification pledge too
     # 6 Nov, noon: within a day.
     with time_machine.travel(datetime(2020, 11, 6, 12, tzinfo=UTC), tick=False):
         services.reminders_raise()
@@ -131,7 +133,7 @@ def test_reminders_raise_the_tightest_due_soon_alert_once(demo):
     with time_machine.travel(datetime(2020, 11, 7, 12, tzinfo=UTC), tick=False):
         assert services.reminders_raise() == 0
         services.deadline_sweep()
-    assert Alert.objects.filter(obligation__commitment=demo, kind="overdue").count() == 2
+    assert Alert.objects.filter(obligation__commitment=demo, kind=AlertKind.OVERDUE).count() == 2
 
 
 def test_a_deadline_set_late_gets_only_the_one_day_reminder(make_commitment):
@@ -147,7 +149,9 @@ def test_reminder_lead_times_come_from_settings(settings, demo):
     settings.TRACKER_REMINDER_LEAD_DAYS = [30]
     with time_machine.travel(datetime(2020, 10, 31, tzinfo=UTC), tick=False):
         services.reminders_raise()
-    assert set(Alert.objects.filter(kind="due_soon").values_list("lead_time", flat=True)) == {timedelta(days=30)}
+    assert set(Alert.objects.filter(kind=AlertKind.DUE_SOON).values_list("lead_time", flat=True)) == {
+        timedelta(days=30)
+    }
     assert Alert.objects.filter(obligation__commitment=demo).count() == 2
 
 
@@ -156,7 +160,9 @@ def build_obligations(count: int) -> None:
     agreement = AgreementFactory(signed_on=date(2020, 1, 1))
     parties = PartyFactory.create_batch(2)
     commitments = Commitment.objects.bulk_create(
-        Commitment(agreement=agreement, reference=f"p{i}", title="t", text="t", category="other", nature="one_off")
+        Commitment(
+            agreement=agreement, reference=f"p{i}", title="t", text="t", category=Category.OTHER, nature=Nature.ONE_OFF
+        )
         for i in range(count // 2)
     )
     Obligation.objects.bulk_create(
@@ -191,7 +197,7 @@ def test_the_command_reports_and_dry_run_changes_nothing(demo):
     assert "flag overdue: para 3: POW lists to the ICRC — Armenia (due end of 6 Nov 2020 (Europe/Zurich)" in text
     assert "would be flagged overdue" in text
     assert not Obligation.objects.filter(overdue=True).exists()
-    assert not Alert.objects.exclude(kind="status_changed").exists()
+    assert not Alert.objects.exclude(kind=AlertKind.STATUS_CHANGED).exists()
 
     out = StringIO()
     call_command("sweep_deadlines", stdout=out)

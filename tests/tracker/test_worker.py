@@ -7,9 +7,11 @@ import time_machine
 from django_celery_beat.models import PeriodicTask
 
 from commitments import services as commitment_services
+from commitments.choices import Category, Status
 from commitments.models import Commitment, Obligation
 from commitments.services import SourceInput
 from tests.tracker.conftest import broker_drained
+from tracker.choices import AlertKind
 from tracker.demo import load_demo
 from tracker.models import Alert
 
@@ -27,7 +29,9 @@ def wait_for(predicate, timeout: float = 20.0) -> bool:
 
 def pow_overdue() -> set[str]:
     return set(
-        Obligation.objects.filter(commitment__category="prisoners", overdue=True).values_list("party__code", flat=True)
+        Obligation.objects.filter(commitment__category=Category.PRISONERS, overdue=True).values_list(
+            "party__code", flat=True
+        )
     )
 
 
@@ -38,10 +42,10 @@ def test_the_scheduled_sweep_runs_on_a_real_worker_and_flags_the_demo_pow_lists(
     assert (scheduled.interval.every, scheduled.interval.period) == (5, "minutes")
     celery_worker.send_task(scheduled.task)
     assert wait_for(lambda: pow_overdue() == {"ARM", "AZE"})
-    assert set(Obligation.objects.filter(commitment__category="prisoners").values_list("overdue_since", flat=True)) == {
-        END_OF_6_NOV_GENEVA
-    }
-    alerts = Alert.objects.filter(obligation__commitment__category="prisoners", kind="overdue")
+    assert set(
+        Obligation.objects.filter(commitment__category=Category.PRISONERS).values_list("overdue_since", flat=True)
+    ) == {END_OF_6_NOV_GENEVA}
+    alerts = Alert.objects.filter(obligation__commitment__category=Category.PRISONERS, kind=AlertKind.OVERDUE)
     assert wait_for(lambda: alerts.count() == 2)
 
     # Again: nothing changes, no new alert.
@@ -64,11 +68,11 @@ def test_a_status_update_queues_a_sweep_after_commit_that_clears_the_flag(celery
     celery_worker.send_task("tracker.sweep_deadlines")
     assert wait_for(lambda: pow_overdue() == {"ARM", "AZE"})
 
-    lists = Commitment.objects.get(category="prisoners")
+    lists = Commitment.objects.get(category=Category.PRISONERS)
     commitment_services.status_update_record(
         commitment=lists,
         party=lists.obligations.get(party__code="AZE").party,
-        status="fulfilled",
+        status=Status.FULFILLED,
         effective_on=date(2020, 11, 10),
         summary="The ICRC confirms it received Azerbaijan's list.",
         sources=[SourceInput(publisher="ICRC", published_on=date(2020, 11, 10))],
@@ -91,7 +95,7 @@ def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
 
 def test_the_scheduled_reminders_raise_due_soon_alerts_on_a_real_worker(celery_worker):
     load_demo()
-    due_soon = Alert.objects.filter(obligation__commitment__category="prisoners", kind="due_soon")
+    due_soon = Alert.objects.filter(obligation__commitment__category=Category.PRISONERS, kind=AlertKind.DUE_SOON)
     # Five days before the POW lists fall due; the clock keeps ticking for the worker too.
     with time_machine.travel(datetime(2020, 11, 1, 9, tzinfo=UTC), tick=True):
         celery_worker.send_task(PeriodicTask.objects.get(name="deadline reminders").task)

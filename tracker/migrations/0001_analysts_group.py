@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from core.roles import sync_analysts_group
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,4 +9,6 @@ class Migration(migrations.Migration):
         ("commitments", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(sync_analysts_group, migrations.RunPython.noop)]
+    # The analysts and partners groups follow core.roles, kept in step after every migrate by a
+    # post_migrate hook (core/apps.py): this migration no longer runs the live code.
+    operations = []

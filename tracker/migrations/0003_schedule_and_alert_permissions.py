@@ -1,7 +1,22 @@
 from django.db import migrations
 
-from core.roles import sync_analysts_group
-from tracker.schedule import install_schedule
+
+# The deadline engine's periodic tasks, for beat (django-celery-beat's tables).
+# A frozen copy: once installed, the schedule is the admin's to change (in the admin); a
+# later migration adds what later code schedules. get_or_create never overwrites an admin's change.
+SCHEDULE = [
+    # (name, task, every, period)
+    ("deadline sweep", "tracker.sweep_deadlines", 5, "minutes"),
+    ("deadline reminders", "tracker.send_reminders", 1, "hours"),
+]
+
+
+def install_schedule(apps, schema_editor):
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, task, every, period in SCHEDULE:
+        interval, _ = interval_model.objects.get_or_create(every=every, period=period)
+        task_model.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
 
 
 class Migration(migrations.Migration):
@@ -12,5 +27,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(install_schedule, migrations.RunPython.noop),
-        migrations.RunPython(sync_analysts_group, migrations.RunPython.noop),
+        # The analysts' permissions on alerts: the post_migrate hook of core/apps.py.
     ]

@@ -1,9 +1,9 @@
 from django.db import migrations
 
-from core.roles import sync_analysts_group
-
 
 class Migration(migrations.Migration):
     dependencies = [("tracker", "0006_api_tokens")]
 
-    operations = [migrations.RunPython(sync_analysts_group, migrations.RunPython.noop)]
+    # The analysts and partners groups follow core.roles, kept in step after every migrate by a
+    # post_migrate hook (core/apps.py): this migration no longer runs the live code.
+    operations = []

@@ -5,7 +5,21 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from tracker.schedule import install_schedule
+# The hourly purge of expired keys joins the beat schedule.
+# A frozen copy: once installed, the schedule is the admin's to change (in the admin); a
+# later migration adds what later code schedules. get_or_create never overwrites an admin's change.
+SCHEDULE = [
+    # (name, task, every, period)
+    ("idempotency keys purge", "tracker.purge_idempotency_keys", 1, "hours"),
+]
+
+
+def install_schedule(apps, schema_editor):
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, task, every, period in SCHEDULE:
+        interval, _ = interval_model.objects.get_or_create(every=every, period=period)
+        task_model.objects.get_or_create(name=name, defaults={"task": task, "interval": interval})
 
 
 class Migration(migrations.Migration):
@@ -79,6 +93,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        # The hourly purge of expired keys joins the beat schedule.
         migrations.RunPython(install_schedule, migrations.RunPython.noop),
     ]

@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from core.roles import sync_analysts_group
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -64,5 +62,5 @@ class Migration(migrations.Migration):
                 name="tracker_alert_unique_incident_link",
             ),
         ),
-        migrations.RunPython(sync_analysts_group, migrations.RunPython.noop),
+        # The analysts' permissions on incidents: the post_migrate hook of core/apps.py.
     ]

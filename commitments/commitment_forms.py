@@ -1,44 +1,17 @@
-"""Forms of the analysts' pages. They validate through the services, like the admin
-and the API, and take their fields' limits from the models."""
-
-import secrets
+"""Forms of a commitment's page: a status update and a deadline extension. They validate
+through the services, like the admin and the API, and take their fields' limits from the
+models."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from utilities.fields import form_field
+from utilities.fields import DATE_INPUT, form_field
 
 from . import rules, selectors
 from .choices import NON_FULFILMENT_STATUSES, Confidence, Status
 from .form_errors import add_service_errors
+from .form_once import OneTimeForm
 from .models import Deadline, NonFulfilmentReason, StatusUpdate, StatusUpdateSource
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-
-
-def new_form_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class OneTimeForm(forms.Form):
-    """A form whose page issues a random token with it: the view consumes the token in the
-    transaction of the write (tracker/idempotency.py), so posting the same form twice (a
-    double click, a resubmitted page) records once."""
-
-    form_token = forms.CharField(
-        widget=forms.HiddenInput,
-        max_length=255,
-        error_messages={"required": "This form is out of date: reload the page and submit it again."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["form_token"].initial = new_form_token()
-
-    def renew_token(self) -> None:
-        """Give a bound form (shown again with its input) a token not used yet."""
-        self.data = self.data.copy()
-        self.data["form_token"] = new_form_token()
 
 
 class OfferedChoicesField(forms.MultipleChoiceField):
