@@ -463,7 +463,7 @@ def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: b
             for model, columns in ANALYZED.items():
                 cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
         # Before retraction, which points the retracted at this import too.
-        mine = Incident.objects.filter(last_import=record).values("pk")
+        mine = Incident.objects.filter(last_import=record).order_by().values("pk")
         result.links_proposed = links_propose(incident_ids=mine, user=user)
     if retract:
         _retract_scope(cursor, result, record.pk)
@@ -511,16 +511,22 @@ def _apply_creates(cursor, result: AcledResult, record, user_id, now, publish: b
     # parties and sources are then written from it and the staging table, without reading
     # back the wide incident rows just written.
     _number_new(cursor)
-    _insert_created(cursor, record, user_id, now, publish)
-    history_insert(
-        Incident,
-        where=f"t.id IN (SELECT id FROM {NEW})",
-        params=[],
-        history_type="+",
-        user_id=user_id,
-        when=now,
-        **_reason(result),
-    )
+    insert_sql, insert_params = _insert_created_sql(record, user_id, now, publish)
+    history = {"history_type": "+", "user_id": user_id, "when": now, **_reason(result)}
+    if _vendor() == "postgresql":
+        # The incidents and their "+" history rows in one statement: the history is
+        # copied from what the INSERT returns, not read back from the incident table.
+        history_insert(
+            Incident,
+            where="1 = 1",
+            params=[],
+            with_sql=f"WITH t AS ({insert_sql} RETURNING *)",
+            with_params=insert_params,
+            **history,
+        )
+    else:
+        cursor.execute(insert_sql, insert_params)
+        history_insert(Incident, where=f"t.id IN (SELECT id FROM {NEW})", params=[], **history)
     # No IncidentParty history for a new incident's parties: the incident's own "+" row
     # (who, when, this file) records the actor names they come from, and ActorMapping's
     # history the mapping of that moment; a later change of a party is recorded as usual.
@@ -562,7 +568,7 @@ def _number_new(cursor) -> None:
         )
 
 
-def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
+def _insert_created_sql(record, user_id, now, publish: bool) -> tuple[str, list]:
     values = {
         "id": "n.id",
         **{column: f"s.{source}" for column, source in UPDATED_FROM_STAGE.items()},
@@ -581,7 +587,7 @@ def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
         "updated_at": "%s",
     }
     names = ", ".join(values)
-    cursor.execute(
+    return (
         f"INSERT INTO {INCIDENT} ({names}) SELECT {', '.join(values.values())} FROM {STAGE} s "
         f"JOIN {NEW} n ON n.event_id = s.event_id WHERE s.state = 'ok'",
         [publish, record.pk, user_id, now, now],
