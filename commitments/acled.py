@@ -1,14 +1,17 @@
 """The ACLED import: read -> plan -> apply, for the command (import_acled) and the upload
 page (acled_pages.py) alike.
 
-Read: the CSV is streamed row by row (acled_rows.py checks each value); each good row is
-written at once into a temporary staging table (PostgreSQL: COPY; SQLite: executemany),
-so the file is never held in memory. Actor names are mapped to parties here, through
+Read: the CSV is streamed row by row (acled_rows.py checks each value) in a thread of its
+own, which hands the good rows over in chunks (CHUNK_ROWS); each chunk goes into a
+temporary staging table (PostgreSQL: COPY; SQLite: executemany) and is planned and
+applied while the reader checks the next one, so the file is never held in memory and
+PostgreSQL's work overlaps Python's. All chunks are one transaction: a file that turns
+out unreadable in its last chunk writes nothing. Actor names are mapped to parties here, through
 ActorMapping: actor1 and its associated actors as "alleged", actor2 and its associated
 actors as "involved"; a name with a mapping but no party is a known non-party; a name
 with no mapping is unmapped: counted and listed, never guessed.
 
-Plan: one query compares the staging table with the incidents by ACLED's event id:
+Plan: one query per chunk compares the staging table with the incidents by ACLED's event id:
 create (no incident), update (the file's timestamp is newer than the incident's),
 unchanged (otherwise). Refused rows carry their row number, column and why.
 
