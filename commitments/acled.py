@@ -59,7 +59,7 @@ RETRACT = "acled_retract"
 NEW = "acled_new"  # the events to create, with their incidents' ids
 UPDATED = "acled_updated"  # the incidents a chunk updates
 SEEN = "acled_seen"  # every event id of the file (for --retract-missing), chunk after chunk
-CHUNK_ROWS = 20_000  # rows per chunk: checked in Python while the previous one is written
+CHUNK_ROWS = 10_000  # rows per chunk, checked in Python while the previous one is written (about 10 MB)
 STAGE_COLUMNS = (
     ("row_no", "integer"),
     ("event_id", "varchar(40)"),
