@@ -778,13 +778,15 @@ def acled_import(
             _create_stage(cursor)
             now, user_id = timezone.now(), getattr(user, "pk", None)
             chunks = _Chunks(io.BufferedReader(hashing, 1 << 16), result, since=since, size=chunk_rows)
-            for chunk in chunks:
-                _load_chunk(cursor, chunk)
-                if retract_missing:
-                    cursor.execute(f"INSERT INTO {SEEN} (event_id) SELECT event_id FROM {STAGE}")
-                counts = _plan(cursor, result)
-                if not dry_run:
-                    _apply_chunk(cursor, result, counts, record=record, user_id=user_id, now=now, publish=publish)
+            # Closed on any error too: the reader is stopped and waited for before the rollback.
+            with contextlib.closing(iter(chunks)) as pieces:
+                for chunk in pieces:
+                    _load_chunk(cursor, chunk)
+                    if retract_missing:
+                        cursor.execute(f"INSERT INTO {SEEN} (event_id) SELECT event_id FROM {STAGE}")
+                    counts = _plan(cursor, result)
+                    if not dry_run:
+                        _apply_chunk(cursor, result, counts, record=record, user_id=user_id, now=now, publish=publish)
             if retract_missing and _vendor() == "postgresql":
                 cursor.execute(f"CREATE INDEX {SEEN}_event ON {SEEN} (event_id)")
                 cursor.execute(f"ANALYZE {SEEN}")
