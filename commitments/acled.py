@@ -1,14 +1,17 @@
 """The ACLED import: read -> plan -> apply, for the command (import_acled) and the upload
 page (acled_pages.py) alike.
 
-Read: the CSV is streamed row by row (acled_rows.py checks each value); each good row is
-written at once into a temporary staging table (PostgreSQL: COPY; SQLite: executemany),
-so the file is never held in memory. Actor names are mapped to parties here, through
+Read: the CSV is streamed row by row (acled_rows.py checks each value) in a thread of its
+own, which hands the good rows over in chunks (CHUNK_ROWS); each chunk goes into a
+temporary staging table (PostgreSQL: COPY; SQLite: executemany) and is planned and
+applied while the reader checks the next one, so the file is never held in memory and
+PostgreSQL's work overlaps Python's. All chunks are one transaction: a file that turns
+out unreadable in its last chunk writes nothing. Actor names are mapped to parties here, through
 ActorMapping: actor1 and its associated actors as "alleged", actor2 and its associated
 actors as "involved"; a name with a mapping but no party is a known non-party; a name
 with no mapping is unmapped: counted and listed, never guessed.
 
-Plan: one query compares the staging table with the incidents by ACLED's event id:
+Plan: one query per chunk compares the staging table with the incidents by ACLED's event id:
 create (no incident), update (the file's timestamp is newer than the incident's),
 unchanged (otherwise). Refused rows carry their row number, column and why.
 
@@ -19,8 +22,11 @@ Imports run one at a time on PostgreSQL (a transaction-level advisory lock), so 
 concurrent imports of one file make each incident once. A dry run plans and rolls back.
 """
 
+import contextlib
 import hashlib
 import io
+import queue
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +59,9 @@ LOCK_KEY = 0x4AC1ED  # pg_advisory_xact_lock: one import at a time
 STAGE = "acled_stage"
 RETRACT = "acled_retract"
 NEW = "acled_new"  # the events to create, with their incidents' ids
+UPDATED = "acled_updated"  # the incidents a chunk updates
+SEEN = "acled_seen"  # every event id of the file (for --retract-missing), chunk after chunk
+CHUNK_ROWS = 10_000  # rows per chunk, checked in Python while the previous one is written (about 10 MB)
 STAGE_COLUMNS = (
     ("row_no", "integer"),
     ("event_id", "varchar(40)"),
@@ -201,15 +210,16 @@ def _vendor() -> str:
 
 
 def _create_stage(cursor) -> None:
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    cursor.execute(f"DROP TABLE IF EXISTS {RETRACT}")
+    for table in (STAGE, RETRACT, SEEN):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
     columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
     cursor.execute(f"CREATE TEMPORARY TABLE {RETRACT} (id bigint PRIMARY KEY)")
+    cursor.execute(f"CREATE TEMPORARY TABLE {SEEN} (event_id varchar(40))")
 
 
 def _drop_stage(cursor) -> None:
-    for table in (STAGE, RETRACT, NEW):
+    for table in (STAGE, RETRACT, NEW, UPDATED, SEEN):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -300,106 +310,135 @@ def _copy_line(row: tuple) -> str:
     return line.replace("\x01", "\\t") if tabbed else line
 
 
-class _Writer:
-    """Rows into the staging table as they come. PostgreSQL: COPY in its text format, the
-    lines joined in blocks: twice as fast as the csv module, which looks at every character
-    of the long notes to quote them, and many times faster than adapting each value.
-    Empty texts stay empty strings, None becomes NULL. Elsewhere: executemany in batches."""
-
-    BATCH = 2_000
-    BLOCK = 1 << 20  # characters per write to the server
-
-    def __init__(self, cursor):
-        self.cursor, self.batch, self.copy, self.size = cursor, [], None, 0
-        names = ", ".join(name for name, _ in STAGE_COLUMNS)
-        if _vendor() == "postgresql":
-            from psycopg.copy import QueuedLibpqWriter
-
-            # Sent by psycopg's worker thread while this one reads and checks the next rows
-            # (its queue holds at most 1,024 buffers of 128 kB: the memory stays bounded).
-            self._copy_cm = cursor.cursor.copy(
-                f"COPY {STAGE} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor.cursor)
-            )
-            self.copy = self._copy_cm.__enter__()
-        else:
-            marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
-            self.sql = f"INSERT INTO {STAGE} ({names}) VALUES ({marks})"
-
-    def write(self, row: tuple) -> None:
-        if self.copy is not None:
-            line = _copy_line(row)
-            self.batch.append(line)
-            self.size += len(line)
-            if self.size >= self.BLOCK:
-                self.flush()
-            return
-        self.batch.append(row)
-        if len(self.batch) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.copy is not None:
-            if self.batch:
-                self.batch.append("")  # the last line's end
-                self.copy.write("\n".join(self.batch))
-            self.batch, self.size = [], 0
-        elif self.batch:
-            self.cursor.executemany(self.sql, self.batch)
-            self.batch = []
-
-    def close(self, error=None) -> None:
-        if self.copy is not None:
-            if error is None:
-                self.flush()
-            self._copy_cm.__exit__(type(error) if error else None, error, None)
-            self.copy = None
-        else:
-            self.flush()
+def _load_chunk(cursor, chunk) -> None:
+    """One chunk of rows into the emptied staging table, its index and statistics after
+    (PostgreSQL: COPY of the lines the reader joined; SQLite: executemany)."""
+    names = ", ".join(name for name, _ in STAGE_COLUMNS)
+    cursor.execute(f"DROP INDEX IF EXISTS {STAGE}_event")
+    if _vendor() == "postgresql":
+        cursor.execute(f"TRUNCATE {STAGE}")
+        with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+            for block in chunk:
+                copy.write(block)
+    else:
+        cursor.execute(f"DELETE FROM {STAGE}")
+        marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
+        cursor.executemany(f"INSERT INTO {STAGE} ({names}) VALUES ({marks})", chunk)
+    cursor.execute(f"CREATE INDEX {STAGE}_event ON {STAGE} (event_id)")
+    if _vendor() == "postgresql":
+        # Autovacuum never sees temporary tables; the plan joins on these columns only.
+        cursor.execute(f"ANALYZE {STAGE} (event_id, state, ts)")
 
 
-def _stage(cursor, stream, result: AcledResult, *, since: int | None) -> None:
-    header, rows = read_events(stream)
-    result.extra_columns = header.extra
-    mapping = actor_map()
-    # Party ids as a PostgreSQL array ({3,5}), or JSON ([3,5]) for SQLite's json_each.
-    brackets = "{}" if _vendor() == "postgresql" else "[]"
-    unmapped: Counter = Counter()
-    cells = _PartyCells(mapping, unmapped, brackets)
-    seen: dict[str, int] = {}
-    countries: set[str] = set()
-    first = last = None
-    writer = _Writer(cursor)
-    try:
+class _Chunks:
+    """The file read and checked in a thread of its own, handed over in chunks of
+    ``size`` rows: while the import's statements write chunk k (the database works, this
+    thread waits on it without the GIL), the reader checks chunk k+1. At most two chunks
+    wait at a time, so the memory stays bounded whatever the file's size. An error of the
+    reader (a file that cannot be read) is raised in the importing thread, whose
+    transaction then rolls back everything."""
+
+    BLOCK = 1 << 20  # characters per COPY write
+
+    def __init__(self, stream, result: AcledResult, *, since: int | None, size: int):
+        self.stream, self.result, self.since, self.size = stream, result, since, max(1, size)
+        self.postgresql = _vendor() == "postgresql"
+        # Party ids as a PostgreSQL array ({3,5}), or JSON ([3,5]) for SQLite's json_each.
+        self.cells = _PartyCells(actor_map(), Counter(), "{}" if self.postgresql else "[]")
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._read, name="acled-reader", daemon=True)
+
+    def __iter__(self):
+        self.thread.start()
+        try:
+            while True:
+                kind, payload = self.queue.get()
+                if kind == "error":
+                    raise payload
+                if kind == "end":
+                    return
+                yield payload
+        finally:
+            self.stopping.set()
+            self.thread.join()
+
+    def _put(self, item) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def _read(self) -> None:
+        try:
+            self._rows()
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed over, raised in the importing thread
+            with contextlib.suppress(_Stopped):
+                self._put(("error", exc))
+
+    def _rows(self) -> None:
+        result, since, cells = self.result, self.since, self.cells
+        header, rows = read_events(self.stream)
+        result.extra_columns = header.extra
+        seen: dict[str, int] = {}
+        countries: set[str] = set()
+        first = last = None
+        batch: list = []
         for item in rows:
             result.rows += 1
             if isinstance(item, RowProblem):
                 _refuse(result, item.row, item.field, item.message)
                 if item.event_id and item.event_id not in seen:
                     seen[item.event_id] = item.row
-                    writer.write(_marker_row(item.row, item.event_id, "refused"))
-                continue
-            if item.event_id in seen:
+                    batch.append(_marker_row(item.row, item.event_id, "refused"))
+            elif item.event_id in seen:
                 _refuse(result, item.row, "event_id_cnty", f"{item.event_id} is already in row {seen[item.event_id]}.")
-                continue
-            seen[item.event_id] = item.row
-            if since is not None and item.timestamp < since:
-                result.skipped += 1
-                writer.write(_marker_row(item.row, item.event_id, "skipped"))
-                continue
-            writer.write(_stage_row(item, cells))
-            countries.add(item.country)
-            first = item.occurred_on if first is None or item.occurred_on < first else first
-            last = item.occurred_on if last is None or item.occurred_on > last else last
-    except BaseException as exc:
-        writer.close(exc)
-        raise
-    writer.close()
-    result.unmapped = dict(unmapped.most_common())
-    result.first_day, result.last_day, result.countries = first, last, sorted(countries)
-    cursor.execute(f"CREATE INDEX {STAGE}_event ON {STAGE} (event_id)")
-    if _vendor() == "postgresql":
-        # Autovacuum never sees temporary tables; the plan joins on these columns only.
-        cursor.execute(f"ANALYZE {STAGE} (event_id, state, ts)")
+            else:
+                seen[item.event_id] = item.row
+                if since is not None and item.timestamp < since:
+                    result.skipped += 1
+                    batch.append(_marker_row(item.row, item.event_id, "skipped"))
+                else:
+                    batch.append(_stage_row(item, cells))
+                    countries.add(item.country)
+                    first = item.occurred_on if first is None or item.occurred_on < first else first
+                    last = item.occurred_on if last is None or item.occurred_on > last else last
+            if len(batch) >= self.size:
+                self._put(("chunk", self._payload(batch)))
+                batch = []
+        if batch:
+            self._put(("chunk", self._payload(batch)))
+        result.unmapped = dict(cells.unmapped.most_common())
+        result.first_day, result.last_day, result.countries = first, last, sorted(countries)
+        self._put(("end", None))
+
+    def _payload(self, batch: list) -> list:
+        """PostgreSQL: the rows as COPY text, in blocks of about BLOCK characters (made
+        here, in the reader's thread); SQLite: the rows as they are."""
+        if not self.postgresql:
+            return batch
+        blocks, lines, size = [], [], 0
+        for row in batch:
+            line = _copy_line(row)
+            lines.append(line)
+            size += len(line)
+            if size >= self.BLOCK:
+                lines.append("")  # the last line's end
+                blocks.append("\n".join(lines))
+                lines, size = [], 0
+        if lines:
+            lines.append("")
+            blocks.append("\n".join(lines))
+        return blocks
+
+
+class _Stopped(Exception):
+    """The importing thread gave up (an error of its own): the reader stops."""
 
 
 def _refuse(result: AcledResult, row, field_name: str, message: str) -> None:
@@ -415,13 +454,18 @@ INCIDENT = Incident._meta.db_table
 JOIN = f"{INCIDENT} i ON i.acled_event_id = s.event_id AND i.acled_event_id <> ''"
 
 
-def _plan(cursor, result: AcledResult) -> None:
+def _plan(cursor, result: AcledResult) -> dict[str, int]:
+    """The chunk in the staging table against the incidents; adds its counts to the result's."""
     cursor.execute(
         f"SELECT CASE WHEN i.id IS NULL THEN 'create' WHEN s.ts > i.acled_timestamp THEN 'update' "
         f"ELSE 'unchanged' END, COUNT(*) FROM {STAGE} s LEFT JOIN {JOIN} WHERE s.state = 'ok' GROUP BY 1"
     )
     counts = dict(cursor.fetchall())
-    result.created, result.updated, result.unchanged = (counts.get(k, 0) for k in ("create", "update", "unchanged"))
+    chunk = {key: counts.get(key, 0) for key in ("create", "update", "unchanged")}
+    result.created += chunk["create"]
+    result.updated += chunk["update"]
+    result.unchanged += chunk["unchanged"]
+    return chunk
 
 
 def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
@@ -434,7 +478,7 @@ def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
         f"INSERT INTO {RETRACT} (id) SELECT i.id FROM {INCIDENT} i WHERE i.acled_event_id <> '' "
         f"AND i.last_import_id IS NOT NULL AND i.last_import_id <> %s AND i.verification <> %s "
         f"AND i.occurred_on >= %s AND i.occurred_on <= %s AND i.country IN ({marks}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.event_id = i.acled_event_id)",
+        f"AND NOT EXISTS (SELECT 1 FROM {SEEN} s WHERE s.event_id = i.acled_event_id)",
         [record_id, Verification.RETRACTED, result.first_day, result.last_day, *result.countries],
     )
     cursor.execute(f"SELECT COUNT(*) FROM {RETRACT}")
@@ -444,15 +488,18 @@ def _retract_scope(cursor, result: AcledResult, record_id: int) -> None:
 # Apply
 
 
-def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: bool, retract: bool) -> None:
-    """Write the plan. The plan was made under the import lock, so its counts hold; a
-    step with nothing to do is not run, and an unchanged file issues no write at all."""
-    now = timezone.now()
-    user_id = getattr(user, "pk", None)
-    if result.updated:
+def _apply_chunk(cursor, result: AcledResult, counts: dict, *, record: AcledImport, user_id, now, publish) -> None:
+    """Write the plan of the chunk in the staging table. The plan was made under the import
+    lock, so its counts hold; a step with nothing to do is not run, and an unchanged file
+    issues no write at all."""
+    if counts["update"]:
         _apply_updates(cursor, result, record, user_id, now)
-    if result.created:
+    if counts["create"]:
         _apply_creates(cursor, result, record, user_id, now, publish)
+
+
+def _apply_end(cursor, result: AcledResult, *, record: AcledImport, user, now, retract: bool) -> None:
+    """Once every chunk is written: the proposals over all of them, then retraction."""
     if result.created or result.updated:
         if _vendor() == "postgresql" and result.created + result.updated >= ANALYZE_AFTER:
             # The planner's row counts predate this import: with them it would take
@@ -461,11 +508,11 @@ def _apply(cursor, result: AcledResult, *, record: AcledImport, user, publish: b
             for model, columns in ANALYZED.items():
                 cursor.execute(f"ANALYZE {model._meta.db_table} ({', '.join(columns)})")
         # Before retraction, which points the retracted at this import too.
-        mine = Incident.objects.filter(last_import=record).values("pk")
+        mine = Incident.objects.filter(last_import=record).order_by().values("pk")
         result.links_proposed = links_propose(incident_ids=mine, user=user)
     if retract:
         _retract_scope(cursor, result, record.pk)
-        _retract(cursor, result, record, user_id, now)
+        _retract(cursor, result, record, getattr(user, "pk", None), now)
 
 
 def _reason(result: AcledResult) -> dict:
@@ -477,30 +524,37 @@ def _reason(result: AcledResult) -> dict:
 
 
 def _apply_updates(cursor, result: AcledResult, record, user_id, now) -> None:
+    # The chunk's incidents to update, by id: earlier chunks' incidents point at this
+    # import too, so last_import cannot tell them apart.
+    cursor.execute(f"DROP TABLE IF EXISTS {UPDATED}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {UPDATED} (id bigint PRIMARY KEY)")
+    cursor.execute(
+        f"INSERT INTO {UPDATED} (id) SELECT i.id FROM {STAGE} s JOIN {JOIN} "
+        f"WHERE s.state = 'ok' AND s.ts > i.acled_timestamp"
+    )
     sets = ", ".join(f"{column} = s.{source}" for column, source in UPDATED_FROM_STAGE.items())
     cursor.execute(
         f"UPDATE {INCIDENT} SET {sets}, last_import_id = %s, updated_at = %s FROM {STAGE} s "
         f"WHERE s.event_id = {INCIDENT}.acled_event_id AND {INCIDENT}.acled_event_id <> '' "
-        f"AND s.state = 'ok' AND s.ts > {INCIDENT}.acled_timestamp",
+        f"AND s.state = 'ok' AND {INCIDENT}.id IN (SELECT id FROM {UPDATED})",
         [record.pk, now],
     )
-    # Every incident pointing at this import is, so far, one it updated.
     history_insert(
         Incident,
-        where="t.last_import_id = %s",
-        params=[record.pk],
+        where=f"t.id IN (SELECT id FROM {UPDATED})",
+        params=[],
         history_type="~",
         user_id=user_id,
         when=now,
         **_reason(result),
     )
-    _replace_parties_of_updated(cursor, record, user_id, now, result)
+    _replace_parties_of_updated(cursor, user_id, now, result)
     source = IncidentSource._meta.db_table
     cursor.execute(
         f"UPDATE {source} SET published_on = {_stamped_day('i.acled_timestamp')} FROM {STAGE} s, {INCIDENT} i "
-        f"WHERE i.acled_event_id = s.event_id AND i.last_import_id = %s "
+        f"WHERE i.acled_event_id = s.event_id AND i.id IN (SELECT id FROM {UPDATED}) "
         f"AND {source}.incident_id = i.id AND {source}.publisher = %s AND {source}.title = %s || s.event_id",
-        [record.pk, PUBLISHER, SOURCE_TITLE],
+        [PUBLISHER, SOURCE_TITLE],
     )
 
 
@@ -509,16 +563,22 @@ def _apply_creates(cursor, result: AcledResult, record, user_id, now, publish: b
     # parties and sources are then written from it and the staging table, without reading
     # back the wide incident rows just written.
     _number_new(cursor)
-    _insert_created(cursor, record, user_id, now, publish)
-    history_insert(
-        Incident,
-        where=f"t.id IN (SELECT id FROM {NEW})",
-        params=[],
-        history_type="+",
-        user_id=user_id,
-        when=now,
-        **_reason(result),
-    )
+    insert_sql, insert_params = _insert_created_sql(record, user_id, now, publish)
+    history = {"history_type": "+", "user_id": user_id, "when": now, **_reason(result)}
+    if _vendor() == "postgresql":
+        # The incidents and their "+" history rows in one statement: the history is
+        # copied from what the INSERT returns, not read back from the incident table.
+        history_insert(
+            Incident,
+            where="1 = 1",
+            params=[],
+            with_sql=f"WITH t AS ({insert_sql} RETURNING *)",
+            with_params=insert_params,
+            **history,
+        )
+    else:
+        cursor.execute(insert_sql, insert_params)
+        history_insert(Incident, where=f"t.id IN (SELECT id FROM {NEW})", params=[], **history)
     # No IncidentParty history for a new incident's parties: the incident's own "+" row
     # (who, when, this file) records the actor names they come from, and ActorMapping's
     # history the mapping of that moment; a later change of a party is recorded as usual.
@@ -560,7 +620,7 @@ def _number_new(cursor) -> None:
         )
 
 
-def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
+def _insert_created_sql(record, user_id, now, publish: bool) -> tuple[str, list]:
     values = {
         "id": "n.id",
         **{column: f"s.{source}" for column, source in UPDATED_FROM_STAGE.items()},
@@ -579,7 +639,7 @@ def _insert_created(cursor, record, user_id, now, publish: bool) -> None:
         "updated_at": "%s",
     }
     names = ", ".join(values)
-    cursor.execute(
+    return (
         f"INSERT INTO {INCIDENT} ({names}) SELECT {', '.join(values.values())} FROM {STAGE} s "
         f"JOIN {NEW} n ON n.event_id = s.event_id WHERE s.state = 'ok'",
         [publish, record.pk, user_id, now, now],
@@ -604,38 +664,35 @@ def _party_elements(column: str) -> str:
     return f", json_each(s.{column}) AS j"
 
 
-def _insert_parties(cursor, record, *, where: str, params: list) -> None:
+def _insert_updated_parties(cursor) -> None:
     table = IncidentParty._meta.db_table
     # Both roles in one statement.
     selects, arguments = [], []
     for role, column in ((IncidentRole.ALLEGED, "alleged"), (IncidentRole.INVOLVED, "involved")):
         selects.append(
             f"SELECT i.id, CAST(j.value AS BIGINT), %s FROM {STAGE} s JOIN {JOIN} {_party_elements(column)} "
-            f"WHERE i.last_import_id = %s AND s.{column} IS NOT NULL AND {where}"
+            f"WHERE i.id IN (SELECT id FROM {UPDATED}) AND s.state = 'ok' AND s.{column} IS NOT NULL"
         )
-        arguments += [role, record.pk, *params]
+        arguments.append(role)
     cursor.execute(f"INSERT INTO {table} (incident_id, party_id, role) {' UNION ALL '.join(selects)}", arguments)
 
 
-def _replace_parties_of_updated(cursor, record, user_id, now, result: AcledResult) -> None:
+def _replace_parties_of_updated(cursor, user_id, now, result: AcledResult) -> None:
     """A newer version of an event may name other actors: its parties are the file's."""
     table = IncidentParty._meta.db_table
-    updated = f"t.incident_id IN (SELECT id FROM {INCIDENT} WHERE last_import_id = %s)"
+    updated = f"t.incident_id IN (SELECT id FROM {UPDATED})"
     history_insert(
         IncidentParty,
         where=updated,
-        params=[record.pk],
+        params=[],
         history_type="-",
         user_id=user_id,
         when=now,
         reason=f"ACLED import {result.file_name}",
     )
-    cursor.execute(
-        f"DELETE FROM {table} WHERE incident_id IN (SELECT id FROM {INCIDENT} WHERE last_import_id = %s)",
-        [record.pk],
-    )
+    cursor.execute(f"DELETE FROM {table} WHERE incident_id IN (SELECT id FROM {UPDATED})")
     before = IncidentParty.objects.aggregate(top=Max("pk"))["top"] or 0
-    _insert_parties(cursor, record, where="1 = 1", params=[])
+    _insert_updated_parties(cursor)
     history_insert(
         IncidentParty,
         where="t.id > %s",
@@ -696,6 +753,7 @@ def acled_import(
     publish: bool = False,
     retract_missing: bool = False,
     since: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> AcledResult:
     """Import an ACLED CSV export read from the binary ``stream``. A refused row is
     skipped and reported; the other rows go on. A file that cannot be read at all (no
@@ -716,13 +774,25 @@ def acled_import(
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
                 _tune(cursor)
             _create_stage(cursor)
-            _stage(cursor, io.BufferedReader(hashing, 1 << 16), result, since=since)
-            _plan(cursor, result)
+            now, user_id = timezone.now(), getattr(user, "pk", None)
+            chunks = _Chunks(io.BufferedReader(hashing, 1 << 16), result, since=since, size=chunk_rows)
+            # Closed on any error too: the reader is stopped and waited for before the rollback.
+            with contextlib.closing(iter(chunks)) as pieces:
+                for chunk in pieces:
+                    _load_chunk(cursor, chunk)
+                    if retract_missing:
+                        cursor.execute(f"INSERT INTO {SEEN} (event_id) SELECT event_id FROM {STAGE}")
+                    counts = _plan(cursor, result)
+                    if not dry_run:
+                        _apply_chunk(cursor, result, counts, record=record, user_id=user_id, now=now, publish=publish)
+            if retract_missing and _vendor() == "postgresql":
+                cursor.execute(f"CREATE INDEX {SEEN}_event ON {SEEN} (event_id)")
+                cursor.execute(f"ANALYZE {SEEN}")
             if dry_run:
                 if retract_missing:
                     _retract_scope(cursor, result, record.pk)
             else:
-                _apply(cursor, result, record=record, user=user, publish=publish, retract=retract_missing)
+                _apply_end(cursor, result, record=record, user=user, now=now, retract=retract_missing)
             _drop_stage(cursor)
             if not dry_run and _vendor() == "postgresql":
                 _untune(cursor)

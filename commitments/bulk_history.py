@@ -30,11 +30,15 @@ def history_insert(
     reason_sql: str = "",
     reason_params: list | None = None,
     alias: str = "t",
+    with_sql: str = "",
+    with_params: list | None = None,
 ) -> int:
     """Copy the rows of ``model``'s table matching ``where`` (SQL over ``alias``, with
     ``params``) into its historical table, with who, when and ``reason``, or a reason per
     row given as the SQL expression ``reason_sql`` (with ``reason_params``). Returns the
-    rows written."""
+    rows written. ``with_sql`` (PostgreSQL), a data-modifying ``WITH t AS (INSERT ...
+    RETURNING *)`` with ``with_params``, makes the rows to copy those that statement writes:
+    one pass, and the fresh rows are not read back from the table."""
     if history_type not in HISTORY_TYPES:
         raise ValueError(f"history_type is one of {sorted(HISTORY_TYPES)}")
     quote = connection.ops.quote_name
@@ -45,9 +49,19 @@ def history_insert(
     values = ", ".join(f"{alias}.{quote(c)}" for c in columns)
     sql = (
         f"INSERT INTO {historical} ({names}, history_date, history_type, history_user_id, history_change_reason) "
-        f"SELECT {values}, %s, %s, %s, {reason_sql or '%s'} FROM {table} {alias} WHERE {where}"
+        f"SELECT {values}, %s, %s, %s, {reason_sql or '%s'} FROM {alias if with_sql else table} {alias} "
+        f"WHERE {where}"
     )
-    arguments = [when, history_type, user_id, *((reason_params or []) if reason_sql else [reason]), *params]
+    if with_sql:
+        sql = f"{with_sql} {sql}"
+    arguments = [
+        *(with_params or []),
+        when,
+        history_type,
+        user_id,
+        *((reason_params or []) if reason_sql else [reason]),
+        *params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         return cursor.rowcount

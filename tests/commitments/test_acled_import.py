@@ -342,6 +342,73 @@ def test_retract_missing_only_within_the_files_dates_and_countries(mappings, ana
     assert incident("AZE1035").verification == Verification.REPORTED
 
 
+# Chunks: the file is checked in a thread of its own while the previous chunk is written
+
+
+def _outcome(first, update) -> dict:
+    return {
+        "counts": [
+            (r.rows, r.created, r.updated, r.unchanged, r.skipped, r.refused, r.retracted, r.first_day, r.countries)
+            for r in (first, update)
+        ],
+        "errors": (first.errors, update.errors),
+        "unmapped": (first.unmapped, update.unmapped),
+        "incidents": sorted(
+            Incident.objects.values_list(
+                "acled_event_id", "acled_timestamp", "fatalities", "description", "verification", "latitude"
+            )
+        ),
+        "parties": sorted(IncidentParty.objects.values_list("incident__acled_event_id", "party_id", "role")),
+        "sources": sorted(Incident.objects.values_list("acled_event_id", "sources__published_on")),
+        "history": sorted(
+            Incident.history.values_list("acled_event_id", "history_type", "fatalities", "history_change_reason")
+        ),
+        "party_history": sorted(IncidentParty.history.values_list("party_id", "role", "history_type")),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_rows", [1, 7])
+def test_chunks_of_any_size_import_what_one_chunk_does(mappings, analyst, no_rules, chunk_rows):
+    """Refused rows, new, updated, unchanged, skipped (--since) and retracted events spread
+    over many chunks: the same incidents, parties, sources and history as in one chunk."""
+    outcomes = []
+    for size in (acled.CHUNK_ROWS, chunk_rows):
+        first = run(user=analyst, chunk_rows=size)
+        update = run(UPDATE, user=analyst, chunk_rows=size, retract_missing=True, since=1603000000)
+        outcomes.append(_outcome(first, update))
+        Incident.objects.all().delete()  # then the history, with the rows the deletion wrote
+        IncidentParty.history.all().delete()
+        Incident.history.all().delete()
+    one, chunked = outcomes
+    assert one["counts"][1][1:7] != (0, 0, 0, 0, 0, 0)  # the update has something of each kind
+    for key, value in one.items():
+        assert chunked[key] == value, key
+
+
+@pytest.mark.django_db
+def test_an_unreadable_chunk_after_written_ones_writes_nothing(mappings, analyst, no_rules):
+    """The file turns out not to be UTF-8 in its last chunk, after the first chunks were
+    written: the whole import rolls back."""
+    good = FIRST.read_bytes()  # 21 kB: decoded in pieces of 8 kB, so the bad bytes come late
+    with CaptureQueriesContext(connection) as queries:
+        result = run(data=good + b"AZE9999,2020-11-01,\xff\xfe broken\r\n", name="late.csv", user=analyst, chunk_rows=5)
+    assert any("INSERT INTO commitments_incident (" in q["sql"] for q in queries.captured_queries)
+    assert not result.ok and "not UTF-8" in result.errors[0]["message"]
+    assert result.record.state == AcledImport.State.FAILED and result.record.created == 0
+    assert not Incident.objects.exists() and not IncidentParty.objects.exists()
+    assert not Incident.history.exists()
+
+
+@pytest.mark.django_db
+def test_an_event_repeated_in_a_later_chunk_is_refused_at_its_second_row(mappings, analyst, no_rules):
+    rows = FIRST.read_bytes().split(b"\r\n")
+    data = b"\r\n".join([*rows[:-1], rows[1], b""])  # the first event again, as the last row
+    result = run(data=data, name="twice.csv", user=analyst, chunk_rows=4)
+    assert result.created == 53 and result.refused == 3
+    assert result.errors[-1]["field"] == "event_id_cnty" and "already in row 2" in result.errors[-1]["message"]
+
+
 @pytest.mark.django_db
 def test_without_the_option_nothing_is_retracted(mappings, analyst, no_rules):
     run(user=analyst)
