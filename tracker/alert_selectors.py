@@ -35,6 +35,13 @@ def unacknowledged(request) -> QuerySet[Alert]:
 
 def for_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """What a row shows, in one query, newest first."""
-    return alerts.select_related(
-        "obligation__commitment__agreement", "party", "acknowledged_by", "incident_link__incident"
-    ).order_by("-raised_at", "-pk")
+    # Of the obligation, commitment, agreement and party, only what a row shows
+    # (tracker_ui.alert_rows); the alert, its acknowledger and its incident whole.
+    shown = ("obligation__commitment__title", "obligation__commitment__agreement__timezone", "party__code")
+    return (
+        alerts.select_related(
+            "obligation__commitment__agreement", "party", "acknowledged_by", "incident_link__incident"
+        )
+        .only(*(field.name for field in Alert._meta.concrete_fields), *shown)
+        .order_by("-raised_at", "-pk")
+    )

@@ -21,6 +21,11 @@ from .inbox import dashboard_alerts
 
 ROWS = 20  # per section; the rest on the search page ("see all"), so the page stays small
 SEARCH_ROWS = 200
+ROW_FIELDS = (
+    *("commitment", "party", "status", "due_at", "overdue", "overdue_since"),
+    *("commitment__title", "commitment__agreement__title", "commitment__agreement__timezone", "party__code"),
+)
+RECENT_FIELDS = ("obligation", "status", "recorded_at", "obligation__commitment__title", "obligation__party__code")
 
 
 @login_required
@@ -28,7 +33,8 @@ def dashboard(request):
     role = page_role(request)
     now = timezone.now()
     obligations = Obligation.objects.visible_to(request.user)
-    rows = obligations.select_related("commitment__agreement", "party")
+    # What the rows show (tracker_ui.obligation_rows), not every column of four tables.
+    rows = obligations.select_related("commitment__agreement", "party").only(*ROW_FIELDS)
     search = reverse("tracker:search")
     today = timezone.localdate(now)
     context = {
@@ -39,9 +45,7 @@ def dashboard(request):
         "due_7_all": f"{search}?due_after={today}&due_before={today + timedelta(days=7)}",
         "due_30": _linked(_due(rows, now, after_days=7, until_days=30)),
         "due_30_all": f"{search}?due_after={today + timedelta(days=7)}&due_before={today + timedelta(days=30)}",
-        "recent": StatusUpdate.objects.visible_to(request.user)
-        .select_related("obligation__commitment", "obligation__party")
-        .order_by("-recorded_at")[:10],
+        "recent": _recent(request),
     }
     context["charts"], context["charts_html"] = dashboard_charts(obligations, role_of(request.user), request)
     context.update(dashboard_alerts(request, role))  # the "Unacknowledged alerts" section
@@ -56,6 +60,19 @@ def _linked(rows) -> list[Obligation]:
         o.detail_url = detail.replace("/0/", f"/{o.commitment_id}/")
         o.agreement_url = agreement.replace("/0/", f"/{o.commitment.agreement_id}/")
     return rows
+
+
+def _recent(request) -> list[StatusUpdate]:
+    updates = StatusUpdate.objects.visible_to(request.user)
+    updates = list(
+        updates.select_related("obligation__commitment", "obligation__party")
+        .only(*RECENT_FIELDS)
+        .order_by("-recorded_at")[:10]
+    )
+    detail = reverse("commitments:detail", args=[0])
+    for u in updates:
+        u.detail_url = detail.replace("/0/", f"/{u.obligation.commitment_id}/")
+    return updates
 
 
 def _due(rows, now, *, after_days: int, until_days: int):
