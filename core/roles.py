@@ -1,5 +1,5 @@
 """Roles. Analysts write the domain; nobody but an admin deletes anything, so history
-and evidence are never lost. After every ``migrate`` (and test flush) a post_migrate hook
+and evidence are never lost. After every ``migrate`` a post_migrate hook
 (core/apps.py) creates the groups and keeps the analysts' in step with ANALYST_PERMISSIONS:
 a new model needs only its line below, no data migration."""
 
@@ -107,8 +107,7 @@ ANALYST_PERMISSIONS = frozenset(
 
 def sync_analysts_group(apps, using: str = "default") -> None:
     """Create the analysts and partners groups (if missing) and give the analysts exactly
-    ANALYST_PERMISSIONS. ``apps``: the registry the post_migrate signal gives (the
-    migrations' state after ``migrate``, the project's own after a flush).
+    ANALYST_PERMISSIONS. ``apps``: the migrations' state after ``migrate``.
 
     Django creates each app's permissions in its own post_migrate handler, app by app;
     create them all now (it is idempotent) so that the group is complete whichever app's

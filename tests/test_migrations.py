@@ -104,11 +104,3 @@ def test_every_migrate_keeps_the_groups_in_step_with_the_roles():
     assert Group.objects.filter(name=PARTNERS).exists()
     granted = {(p.content_type.app_label, p.codename) for p in analysts.permissions.select_related("content_type")}
     assert granted == ANALYST_PERMISSIONS
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_flush_brings_the_groups_back():
-    call_command("flush", interactive=False, verbosity=0)  # sends post_migrate without a state
-    granted = Group.objects.get(name=ANALYSTS).permissions.count()
-    assert Group.objects.filter(name=PARTNERS).exists()
-    assert granted == len(ANALYST_PERMISSIONS)

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 from datetime import date
 from commitments import services
+from commitments.choices import Category, Status
 from commitments.models import Commitment, StatusUpdate
 from tracker.demo import SEED_REPORT, _system_user, load_demo
 load_demo()  # its writes queue sweeps on commit, too
