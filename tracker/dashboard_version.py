@@ -1,17 +1,26 @@
-"""The dashboard's data version: database triggers that count every write to the tables
-the charts show (tracker.models.DashboardVersion), created by migration 0014.
+"""The data version: database triggers that count every write to the tables the
+dashboard's charts and the cached API lists show (tracker.models.DashboardVersion),
+created by migrations 0014 (the charts' tables) and 0017 (the lists' other tables).
 
 SQLite drops a table's triggers when a migration remakes the table (an altered column):
 such a migration must call ``create_triggers`` again (a test checks they are all there)."""
 
-# The tables whose rows the dashboard's charts show (see tracker.models.DashboardVersion).
-TABLES = (
+# The tables whose rows the dashboard's charts show (see tracker.models.DashboardVersion):
+# migration 0014's triggers.
+CHART_TABLES = (
     "commitments_obligation",
     "commitments_commitment",
     "commitments_agreement",
     "commitments_statusupdate",
     "parties_party",
 )
+# What the commitment list shows besides (core.api.list_cache): the deadline revisions and
+# the recipients. Migration 0017's triggers.
+LIST_TABLES = (
+    "commitments_deadline",
+    "commitments_commitment_recipients",
+)
+TABLES = CHART_TABLES + LIST_TABLES
 SLOTS = 64
 PG_EVENTS = (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
 
@@ -45,7 +54,8 @@ $$;
 """.replace("@SLOTS", str(SLOTS))
 
 
-def create_triggers(apps, schema_editor):
+def create_triggers(apps, schema_editor, tables=CHART_TABLES):
+    """Migration 0014: the counters, the function and the charts' tables' triggers."""
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -54,7 +64,17 @@ def create_triggers(apps, schema_editor):
                 [SLOTS - 1],
             )
             cursor.execute(PG_FUNCTION)
-            for table in TABLES:
+        elif connection.vendor == "sqlite":
+            # SQLite has row triggers only; it has one writer at a time, so one slot.
+            cursor.execute("INSERT INTO tracker_dashboardversion (slot, changes) VALUES (0, 0)")
+    create_table_triggers(schema_editor, tables)
+
+
+def create_table_triggers(schema_editor, tables) -> None:
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables:
                 # A trigger with a transition table takes one event only.
                 for event, rows in PG_EVENTS:
                     cursor.execute(
@@ -67,9 +87,7 @@ def create_triggers(apps, schema_editor):
                     "FOR EACH STATEMENT EXECUTE FUNCTION tracker_dashboard_bump()"
                 )
         elif connection.vendor == "sqlite":
-            # SQLite has row triggers only; it has one writer at a time, so one slot.
-            cursor.execute("INSERT INTO tracker_dashboardversion (slot, changes) VALUES (0, 0)")
-            for table in TABLES:
+            for table in tables:
                 for event in ("INSERT", "UPDATE", "DELETE"):
                     cursor.execute(
                         f"CREATE TRIGGER tracker_dashboard_bump_{table}_{event.lower()} AFTER {event} ON {table} "  # noqa: S608
@@ -78,16 +96,32 @@ def create_triggers(apps, schema_editor):
                     )
 
 
-def drop_triggers(apps, schema_editor):
+def drop_triggers(apps, schema_editor, tables=CHART_TABLES):
+    """Migration 0014 backwards: the charts' tables' triggers and the function."""
+    drop_table_triggers(schema_editor, tables)
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("DROP FUNCTION IF EXISTS tracker_dashboard_bump()")
+
+
+def drop_table_triggers(schema_editor, tables) -> None:
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for table in TABLES:
+            for table in tables:
                 for event, _ in PG_EVENTS:
                     cursor.execute(f"DROP TRIGGER IF EXISTS tracker_dashboard_bump_{event.lower()} ON {table}")
                 cursor.execute(f"DROP TRIGGER IF EXISTS tracker_dashboard_bump_truncate ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS tracker_dashboard_bump()")
         elif connection.vendor == "sqlite":
-            for table in TABLES:
+            for table in tables:
                 for event in ("insert", "update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS tracker_dashboard_bump_{table}_{event}")
+
+
+def create_list_triggers(apps, schema_editor):
+    """Migration 0017: the list's other tables (LIST_TABLES) move the version too."""
+    create_table_triggers(schema_editor, LIST_TABLES)
+
+
+def drop_list_triggers(apps, schema_editor):
+    drop_table_triggers(schema_editor, LIST_TABLES)

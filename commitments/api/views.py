@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from core.api.base import ID_LOOKUP, Cursor, ETagMixin, PartnersReadAnalystsWrite, is_partner, published_only
 from core.api.idempotency import IdempotentPostMixin
+from core.api.list_cache import CachedListMixin
 from parties import services as party_services
 from parties.models import Party
 from parties.validators import ANY_CODE
@@ -285,7 +286,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
         return Response(self.get_read_serializer(self._fresh(agreement)).data)
 
 
-class CommitmentViewSet(WritableViewSet):
+class CommitmentViewSet(CachedListMixin, WritableViewSet):
     """Commitments with their obligations and current deadline. Analysts create them,
     change their text or deadline (with a reason), bind more parties and record status
     updates; partners read published ones."""
