@@ -192,7 +192,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # DRF's UserRateThrottle, counted in slices of the window (constant work per request).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.SlicedUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="5000/hour")},
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }
