@@ -10,6 +10,8 @@ ANALYSTS = "analysts"
 PARTNERS = "partners"
 
 ADMIN, ANALYST, PARTNER = "admin", "analyst", "partner"
+# The groups that make a role: role_of reads no other.
+ROLE_GROUPS = (ANALYSTS, PARTNERS)
 
 
 def role_of(user) -> str | None:
@@ -19,13 +21,19 @@ def role_of(user) -> str | None:
     if user.is_superuser:
         return ADMIN
     if not hasattr(user, "_tracker_groups"):
-        # .all() rather than a query of its own: the outbox prefetches a batch's groups.
+        # .all() rather than a query of its own: the outbox prefetches a batch's groups;
+        # token authentication reads the ROLE_GROUPS with the token (role_groups_known).
         user._tracker_groups = {group.name for group in user.groups.all()}
     if ANALYSTS in user._tracker_groups:
         return ANALYST
     if PARTNERS in user._tracker_groups:
         return PARTNER
     return None
+
+
+def role_groups_known(user, groups) -> None:
+    """Tell role_of which of ROLE_GROUPS ``user`` is in (``groups``), read elsewhere."""
+    user._tracker_groups = set(groups) & set(ROLE_GROUPS)
 
 
 # (app_label, codename). Deadlines and status updates are append-only: add and view.

@@ -80,6 +80,6 @@ def test_the_shared_cache_is_redis_beside_the_broker_else_the_database():
     assert cache_of(**environment) == ["django.core.cache.backends.db.DatabaseCache", "tracker_cache"]
     # Redis: the next database number, so that clearing the cache never empties Celery's queue.
     redis = {**environment, "REDIS_URL": "redis://127.0.0.1:6379/0"}
-    assert cache_of(**redis) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"]
+    assert cache_of(**redis) == ["utilities.redis_cache.RedisCache", "redis://127.0.0.1:6379/1"]
     named = {**redis, "CACHE_URL": "redis://cache.internal:6379/3"}
-    assert cache_of(**named) == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/3"]
+    assert cache_of(**named) == ["utilities.redis_cache.RedisCache", "redis://cache.internal:6379/3"]

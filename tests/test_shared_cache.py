@@ -38,7 +38,7 @@ def shared_cache(request, partner):
     else:
         url = redis_url()
         env, server_cache = {"CACHE_URL": url}, RedisCache(url, {})
-    history = f"throttle_user_{partner.pk}"  # DRF's UserRateThrottle key
+    history = f"throttle_user_{partner.pk}_slices"  # core.api.throttling's key
     server_cache.delete(history)
     yield env
     server_cache.delete(history)

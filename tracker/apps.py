@@ -14,6 +14,12 @@ class TrackerConfig(AppConfig):
     verbose_name = "Tracker"
 
     def ready(self) -> None:
+        from core.api import list_cache
+
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .dashboard_charts import data_version
+
+        # The cached API lists are keyed by the data version, which core cannot import.
+        list_cache.register_data_version(data_version)
 
         post_migrate.connect(create_cache_table, sender=self)

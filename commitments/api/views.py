@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.api.base import Cursor
 from core.api.errors import service_errors as api_service_errors
+from core.api.list_cache import CachedListMixin
 from core.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from parties import services as party_services
 from parties.models import Party
@@ -201,7 +202,7 @@ class AgreementViewSet(AgreementDocumentActions, WritableViewSet):
         return self.answer(agreement, fresh=True)
 
 
-class CommitmentViewSet(WritableViewSet):
+class CommitmentViewSet(CachedListMixin, WritableViewSet):
     """Commitments with their obligations and current deadline. Analysts create them,
     change their text or deadline (with a reason), bind more parties and record status
     updates; partners read published ones."""

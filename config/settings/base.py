@@ -45,14 +45,18 @@ REDIS_URL = env("REDIS_URL", default="")
 # REDIS_URL's server in the next database number (clearing the cache flushes its whole
 # database: never Celery's queue); else a table in the database (made by `migrate`).
 CACHE_URL = env("CACHE_URL", default="")
+# Redis through utilities.redis_cache: Django's backend, minus a client built per call.
+REDIS_CACHE = "utilities.redis_cache.RedisCache"
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = REDIS_CACHE
 elif REDIS_URL:
     _broker = urlsplit(REDIS_URL)
     _database = (int(_broker.path.strip("/") or 0) + 1) % 16
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE,
             "LOCATION": _broker._replace(path=f"/{_database}").geturl(),
             "KEY_PREFIX": "tracker",
         }
@@ -188,7 +192,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # DRF's UserRateThrottle, counted in slices of the window (constant work per request).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.SlicedUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="5000/hour")},
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }

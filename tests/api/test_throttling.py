@@ -1,0 +1,53 @@
+"""core.api.throttling: the per-user rate over a sliding window, counted in slices."""
+
+import pytest
+from django.core.cache import cache
+
+from core.api.throttling import SlicedUserRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+class Request:
+    def __init__(self, user):
+        self.user = user
+
+
+class Clock(SlicedUserRateThrottle):
+    THROTTLE_RATES = {"user": "3/hour"}
+    time = 1_000_000 * 3600.0  # the start of a slice
+
+    def timer(self):
+        return Clock.time
+
+
+def allowed(user) -> bool:
+    return Clock().allow_request(Request(user), None)
+
+
+@pytest.fixture
+def clock(partner):
+    cache.delete(f"throttle_user_{partner.pk}_slices")
+    yield Clock
+    cache.delete(f"throttle_user_{partner.pk}_slices")
+
+
+def test_never_more_than_the_rate_over_any_hour(clock, partner):
+    assert [allowed(partner) for _ in range(4)] == [True, True, True, False]
+    clock.time += 1800
+    assert not allowed(partner)  # the three are still within the hour
+    throttle = Clock()
+    assert not throttle.allow_request(Request(partner), None)
+    assert 3600 <= throttle.wait() + 1800 <= 3600 + 60  # the first three leave within a slice after the hour
+    clock.time += 1800 + 60  # an hour and a slice after the first three
+    assert [allowed(partner) for _ in range(4)] == [True, True, True, False]
+
+
+def test_requests_spread_over_the_hour_leave_one_by_one(clock, partner):
+    for _ in range(3):
+        assert allowed(partner)
+        clock.time += 1200  # 0, 20 and 40 minutes
+    assert not allowed(partner)  # at 60 minutes: the first is not yet a full slice out
+    clock.time += 61
+    assert allowed(partner)  # the first has left the window
+    assert not allowed(partner)
