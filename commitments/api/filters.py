@@ -204,7 +204,10 @@ class AsOfField(forms.CharField):
         try:
             return parse_as_of(value)
         except DjangoValidationError as exc:
-            raise forms.ValidationError(exc.message_dict[AS_OF], code="invalid") from None
+            # django-filter formats each message with ``%`` (message % params): a "%" the
+            # caller typed, shown back in the message, must reach it escaped.
+            messages = [message.replace("%", "%%") for message in exc.message_dict[AS_OF]]
+            raise forms.ValidationError(messages, code="invalid") from None
 
 
 class AsOfFilter(django_filters.CharFilter):

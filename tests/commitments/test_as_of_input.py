@@ -13,6 +13,9 @@ from tests.commitments.list_helpers import draft_agreement, sign_in
 pytestmark = pytest.mark.django_db
 
 HOSTILE = ["x", "2020-02-30", "9999-12-31", "0001-01-01", "2" * 10_000, "2020-11-10\x00", "\x1b[31m", "=1+2"]
+# Found by the schema fuzz: django-filter formats messages with "%", and the message shows
+# the value back.
+HOSTILE += ["%\u00e5", "100%", "%(value)s", "%s%d"]
 # Found by the trial: read as a day by parse_date's fallback (20201110, ISO weeks, one-digit
 # months, other scripts' digits) or stripped to nothing by the API's form field (" ", CR/LF).
 LOOSE = [
@@ -60,6 +63,8 @@ def test_the_api_answers_a_bad_day_with_400_naming_as_of(analyst, lists, value):
         response = api.get(url, {"as_of": value})
         assert response.status_code == 400, url
         assert list(response.json()) == ["as_of"], url
+        if value.startswith("%") or value.endswith("%"):  # shown back as typed, not formatted
+            assert f"'{value}' is not a date" in response.json()["as_of"][0], url
 
 
 @pytest.mark.parametrize("name, value", [("due_before", "2020-11-06"), ("commitment_status", "fulfilled")])
