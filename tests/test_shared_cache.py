@@ -2,6 +2,7 @@
 (as two workers would) against the same database allow the rate once, not twice."""
 
 import os
+import time
 
 import pytest
 import redis
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 
+from core.api.throttling import SlicedUserRateThrottle
 from tests.api.conftest import token_client
 from tests.servers import get, gunicorn
 
@@ -38,10 +40,9 @@ def shared_cache(request, partner):
     else:
         url = redis_url()
         env, server_cache = {"CACHE_URL": url}, RedisCache(url, {})
-    history = f"throttle_user_{partner.pk}_slices"  # core.api.throttling's key
-    server_cache.delete(history)
+    SlicedUserRateThrottle.forget(server_cache, partner, time.time())
     yield env
-    server_cache.delete(history)
+    SlicedUserRateThrottle.forget(server_cache, partner, time.time())
 
 
 def test_two_server_processes_share_one_throttle_count(partner, tmp_path, shared_cache):

@@ -2,10 +2,16 @@
 
 DRF's UserRateThrottle keeps every request's time in the cache and reads and writes the
 whole list on each request: at 5,000 an hour that is 5,000 floats unpickled and pickled
-again per request, a millisecond of CPU, growing with the rate. Here the window is cut into
-SLICES slices with a count each: constant work. A window of SLICES + 1 slices is counted
-(one more than the rate's duration), so the limit is never exceeded over any stretch of
-the duration; a client may be refused up to one slice early (a minute, for an hourly rate).
+again per request, a millisecond of CPU, growing with the rate; and its read and its write
+are two steps, so concurrent requests each read the same history and all pass. Here the
+window is cut into SLICES slices, each a counter of its own: a request increments its
+slice (one atomic step on Redis, the shared cache of production), and the value it gets
+back, its place in the slice, plus the earlier slices' counts decide; so exactly the rate
+pass whatever the concurrency. A refused request takes its increment back. A window of SLICES + 1 slices
+is counted (one more than the rate's duration), so the limit is never exceeded over any
+stretch of the duration; a client may be refused up to one slice early (a minute, for an
+hourly rate). The database cache of the embedded default increments in two steps (Django's
+BaseCache.incr): exact for one process, close for several.
 """
 
 from rest_framework.throttling import UserRateThrottle
@@ -13,8 +19,19 @@ from rest_framework.throttling import UserRateThrottle
 
 class SlicedUserRateThrottle(UserRateThrottle):
     SLICES = 60
-    # Another shape than DRF's list of times: another key.
+    # Another shape than DRF's list of times: another key (a slice's counter adds ":n").
     cache_format = "throttle_%(scope)s_%(ident)s_slices"
+
+    def slice_key(self, number: int) -> str:
+        return f"{self.key}:{number}"
+
+    @classmethod
+    def forget(cls, cache, user, now: float, duration: float = 3600) -> None:
+        """Drop ``user``'s counts around the moment ``now`` (for tests and support)."""
+        throttle = cls.__new__(cls)
+        throttle.key = cls.cache_format % {"scope": cls.scope, "ident": user.pk}
+        current = int(now // (duration / cls.SLICES))
+        cache.delete_many([throttle.slice_key(n) for n in range(current - cls.SLICES - 2, current + 2)])
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -25,15 +42,23 @@ class SlicedUserRateThrottle(UserRateThrottle):
         self.now = self.timer()
         self.width = self.duration / self.SLICES
         current = int(self.now // self.width)
-        # [(slice, count)], oldest first, those still in the window.
-        self.history = [(s, n) for s, n in self.cache.get(self.key, []) if s >= current - self.SLICES]
-        if sum(n for _, n in self.history) >= self.num_requests:
+        mine = self.slice_key(current)
+        lifetime = self.duration + 2 * self.width  # until the slice has left every window
+        self.cache.add(mine, 0, lifetime)
+        try:
+            place = self.cache.incr(mine)  # this request's place in its slice, 1, 2...
+        except ValueError:  # expired between add and incr (only across a clock jump)
+            self.cache.set(mine, place := 1, lifetime)
+        keys = {self.slice_key(n): n for n in range(current - self.SLICES, current)}
+        earlier = self.cache.get_many(list(keys))
+        # [(slice, count)], oldest first, those still in the window: for wait().
+        self.history = sorted((keys[key], count) for key, count in earlier.items() if count)
+        self.history.append((current, place))
+        # Its own place, not a fresh read of its slice: concurrent requests each hold a
+        # different place, so exactly the rate pass, not none.
+        if sum(count for _, count in self.history) > self.num_requests:
+            self.cache.decr(mine)  # a refused request is not counted
             return self.throttle_failure()
-        if self.history and self.history[-1][0] == current:
-            self.history[-1] = (current, self.history[-1][1] + 1)
-        else:
-            self.history.append((current, 1))
-        self.cache.set(self.key, self.history, self.duration + self.width)
         return True
 
     def wait(self):

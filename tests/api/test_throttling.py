@@ -1,9 +1,15 @@
 """core.api.throttling: the per-user rate over a sliding window, counted in slices."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.cache import cache
 
 from core.api.throttling import SlicedUserRateThrottle
+from tests.test_shared_cache import redis_url
+from utilities.redis_cache import RedisCache
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +33,12 @@ def allowed(user) -> bool:
 
 @pytest.fixture
 def clock(partner):
-    cache.delete(f"throttle_user_{partner.pk}_slices")
+    start = Clock.time
+    Clock.forget(cache, partner, start)
     yield Clock
-    cache.delete(f"throttle_user_{partner.pk}_slices")
+    for moment in (start, Clock.time):
+        Clock.forget(cache, partner, moment)
+    Clock.time = start
 
 
 def test_never_more_than_the_rate_over_any_hour(clock, partner):
@@ -51,3 +60,31 @@ def test_requests_spread_over_the_hour_leave_one_by_one(clock, partner):
     clock.time += 61
     assert allowed(partner)  # the first has left the window
     assert not allowed(partner)
+
+
+def test_twenty_concurrent_requests_pass_the_rate_once(partner):
+    """The count and its check are one step: twenty threads at once against a rate of 5
+    get exactly 5 through (each thread its own throttle, as each request has), on Redis:
+    the cache production shares between its workers."""
+    shared = RedisCache(redis_url(), {})
+
+    class Five(SlicedUserRateThrottle):
+        THROTTLE_RATES = {"user": "5/hour"}
+        cache = shared
+
+    Five.forget(shared, partner, time.time())
+    start = threading.Barrier(20)
+
+    def request(_):
+        start.wait()
+        return Five().allow_request(Request(partner), None)
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(request, range(20)))
+    try:
+        assert results.count(True) == 5
+        assert not Five().allow_request(Request(partner), None)  # refused ones were not counted...
+        Five.forget(shared, partner, time.time())
+        assert Five().allow_request(Request(partner), None)  # ...and the window empties
+    finally:
+        Five.forget(shared, partner, time.time())
