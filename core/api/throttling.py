@@ -3,23 +3,26 @@
 DRF's UserRateThrottle keeps every request's time in the cache and reads and writes the
 whole list on each request: at 5,000 an hour that is 5,000 floats unpickled and pickled
 again per request, a millisecond of CPU, growing with the rate; and its read and its write
-are two steps, so concurrent requests each read the same history and all pass. Here the
-window is cut into SLICES slices, each a counter of its own: a request increments its
-slice (one atomic step on Redis, the shared cache of production), and the value it gets
-back, its place in the slice, plus the earlier slices' counts decide; so exactly the rate
-pass whatever the concurrency. A refused request takes its increment back. A window of SLICES + 1 slices
-is counted (one more than the rate's duration), so the limit is never exceeded over any
-stretch of the duration; a client may be refused up to one slice early (a minute, for an
-hourly rate). The database cache of the embedded default increments in two steps (Django's
-BaseCache.incr): exact for one process, close for several.
+are two steps, so concurrent requests all read the same history and all pass. Here the
+window is cut into SLICES slices, with a count each: constant work. A window of SLICES + 1
+slices is counted (one more than the rate's duration), so the limit is never exceeded over
+any stretch of the duration; a client may be refused up to one slice early (a minute, for
+an hourly rate).
+
+On Redis (production's shared cache) each slice is a counter of its own, incremented in one
+atomic step; the place a request gets in its slice, plus the earlier slices' counts,
+decides, so concurrent requests pass exactly the rate. Other caches (the database cache of
+the embedded default) have no atomic increment that keeps a timeout: there the counts are
+one list, read and written in two steps, exact for one process at a time.
 """
 
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import UserRateThrottle
 
 
 class SlicedUserRateThrottle(UserRateThrottle):
     SLICES = 60
-    # Another shape than DRF's list of times: another key (a slice's counter adds ":n").
+    # Another shape than DRF's list of times: another key (each Redis counter adds ":n").
     cache_format = "throttle_%(scope)s_%(ident)s_slices"
 
     def slice_key(self, number: int) -> str:
@@ -31,7 +34,8 @@ class SlicedUserRateThrottle(UserRateThrottle):
         throttle = cls.__new__(cls)
         throttle.key = cls.cache_format % {"scope": cls.scope, "ident": user.pk}
         current = int(now // (duration / cls.SLICES))
-        cache.delete_many([throttle.slice_key(n) for n in range(current - cls.SLICES - 2, current + 2)])
+        slices = [throttle.slice_key(n) for n in range(current - cls.SLICES - 2, current + 2)]
+        cache.delete_many([throttle.key, *slices])
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -42,11 +46,16 @@ class SlicedUserRateThrottle(UserRateThrottle):
         self.now = self.timer()
         self.width = self.duration / self.SLICES
         current = int(self.now // self.width)
+        if isinstance(self.cache, RedisCache):
+            return self._counted_atomically(current)
+        return self._counted_in_one_list(current)
+
+    def _counted_atomically(self, current: int) -> bool:
         mine = self.slice_key(current)
         lifetime = self.duration + 2 * self.width  # until the slice has left every window
         self.cache.add(mine, 0, lifetime)
         try:
-            place = self.cache.incr(mine)  # this request's place in its slice, 1, 2...
+            place = self.cache.incr(mine)  # this request's place in its slice: 1, 2...
         except ValueError:  # expired between add and incr (only across a clock jump)
             self.cache.set(mine, place := 1, lifetime)
         keys = {self.slice_key(n): n for n in range(current - self.SLICES, current)}
@@ -59,6 +68,18 @@ class SlicedUserRateThrottle(UserRateThrottle):
         if sum(count for _, count in self.history) > self.num_requests:
             self.cache.decr(mine)  # a refused request is not counted
             return self.throttle_failure()
+        return True
+
+    def _counted_in_one_list(self, current: int) -> bool:
+        # [(slice, count)], oldest first, those still in the window.
+        self.history = [(s, n) for s, n in self.cache.get(self.key, []) if s >= current - self.SLICES]
+        if sum(n for _, n in self.history) >= self.num_requests:
+            return self.throttle_failure()
+        if self.history and self.history[-1][0] == current:
+            self.history[-1] = (current, self.history[-1][1] + 1)
+        else:
+            self.history.append((current, 1))
+        self.cache.set(self.key, self.history, self.duration + self.width)
         return True
 
     def wait(self):

@@ -31,13 +31,17 @@ def allowed(user) -> bool:
     return Clock().allow_request(Request(user), None)
 
 
-@pytest.fixture
-def clock(partner):
+@pytest.fixture(params=["database", "redis"])
+def clock(request, partner, monkeypatch):
+    """The throttle on the tests' default cache (the database: one list of counts) and on
+    Redis (production: a counter per slice)."""
+    counts = cache if request.param == "database" else RedisCache(redis_url(), {})
+    monkeypatch.setattr(Clock, "cache", counts)
     start = Clock.time
-    Clock.forget(cache, partner, start)
+    Clock.forget(counts, partner, start)
     yield Clock
     for moment in (start, Clock.time):
-        Clock.forget(cache, partner, moment)
+        Clock.forget(counts, partner, moment)
     Clock.time = start
 
 
