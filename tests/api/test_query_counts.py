@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from commitments import services
 from commitments.services import DeadlineInput, SourceInput
+from core.models import ApiToken
 from tests.factories import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,9 @@ def build(count: int, parties, analyst) -> None:
 
 
 def queries(client, url: str) -> int:
+    # The token's last-used time is written at most once a minute: a slow build must not
+    # add that write to one side only.
+    ApiToken.objects.update(last_used_at=timezone.now())
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -49,7 +54,6 @@ def queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("url", ENDPOINTS)
 def test_list_queries_do_not_grow_with_the_rows(url, partner_api, analyst, armenia, azerbaijan):
-    partner_api.get("/api/v1/parties/")  # the token's last-used time is written once a minute
     build(1, [armenia, azerbaijan], analyst)
     one = queries(partner_api, url)
     build(99, [armenia, azerbaijan], analyst)
