@@ -11,6 +11,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +28,21 @@ def test_database_url() -> str:
     assert connection.vendor == "postgresql", connection.vendor
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def redis_url() -> str:
+    """The tests' Redis (the Celery broker of the real-worker tests, and the shared cache's):
+    its URL; when it is down, fail in CI (which must run these tests) and skip elsewhere
+    (a laptop without Redis)."""
+    url = settings.CELERY_BROKER_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        reason = f"Redis not reachable at {url}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the tests that need Redis: {reason}")
+        pytest.skip(reason)
+    return url
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from tests.test_shared_cache import redis_url
+from tests.servers import redis_url
 from utilities.redis_cache import RedisCache
 
 

@@ -1,33 +1,17 @@
 """The API throttle counts in a cache that every process shares: two gunicorn servers
 (as two workers would) against the same database allow the rate once, not twice."""
 
-import os
 import time
 
 import pytest
-import redis
-from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 
 from core.api.throttling import SlicedUserRateThrottle
 from tests.api.conftest import token_client
-from tests.servers import get, gunicorn
+from tests.servers import get, gunicorn, redis_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def redis_url() -> str:
-    """The tests' Redis (the real-worker tests' broker); fail in CI, skip elsewhere, when
-    it is down."""
-    url = settings.CELERY_BROKER_URL
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the shared-cache test on Redis: {exc}")
-        pytest.skip(f"Redis not reachable at {url}: {exc}")
-    return url
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -35,8 +35,6 @@ from .models import Alert
 from .selectors import obligations_due_between, obligations_to_clear, obligations_to_flag
 from .sql import insert_from_select
 
-ALERT_COLUMNS = ("kind", "obligation", "party", "due_at", "lead_time", "raised_at")
-
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -89,17 +87,26 @@ def _flag_overdue(now: datetime, within: QuerySet[Obligation] | None = None) -> 
     # the unique constraint stays as the backstop.
     update_sql, update_params = _update_sql(to_flag, **flag)
     quote = connection.ops.quote_name
-    column = {name: quote(Alert._meta.get_field(name).column) for name in ALERT_COLUMNS}
-    alert_columns = ", ".join(column.values())
-    returned = ", ".join(quote(Obligation._meta.get_field(f).column) for f in ("id", "party", "due_at"))
+    returned = {name: quote(Obligation._meta.get_field(name).column) for name in ("id", "party", "due_at")}
+    flagged = {name: f"flagged.{column}" for name, column in returned.items()}
+    # Each alert column with what it is filled from: the returned row, or a parameter.
+    filled = {
+        "kind": "%s",
+        "obligation": flagged["id"],
+        "party": flagged["party"],
+        "due_at": flagged["due_at"],
+        "lead_time": "%s",
+        "raised_at": "%s",
+    }
+    column = {name: quote(Alert._meta.get_field(name).column) for name in filled}
     alerts = quote(Alert._meta.db_table)
     # Names come from model metadata and values go as parameters.
     sql = (
-        f"WITH flagged AS ({update_sql} RETURNING {returned}), "  # noqa: S608
-        f"raised AS (INSERT INTO {alerts} ({alert_columns}) "
-        "SELECT %s, flagged.*, %s, %s FROM flagged WHERE NOT EXISTS ("
-        f"SELECT 1 FROM {alerts} a WHERE a.{column['obligation']} = flagged.{quote('id')} "
-        f"AND a.{column['kind']} = %s AND a.{column['due_at']} = flagged.{quote('due_at')} "
+        f"WITH flagged AS ({update_sql} RETURNING {', '.join(returned.values())}), "  # noqa: S608
+        f"raised AS (INSERT INTO {alerts} ({', '.join(column.values())}) "
+        f"SELECT {', '.join(filled.values())} FROM flagged WHERE NOT EXISTS ("
+        f"SELECT 1 FROM {alerts} a WHERE a.{column['obligation']} = {flagged['id']} "
+        f"AND a.{column['kind']} = %s AND a.{column['due_at']} = {flagged['due_at']} "
         f"AND a.{column['lead_time']} = %s) RETURNING 1) "
         "SELECT (SELECT count(*) FROM flagged), (SELECT count(*) FROM raised)"
     )

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from core.api.base import Cursor
-from core.api.errors import validated_flat
+from core.api.errors import service_errors, validated_flat
 from core.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from core.roles import reads_drafts
 
@@ -30,7 +30,7 @@ from .incident_serializers import (
     PublishInputSerializer,
     VerificationInputSerializer,
 )
-from .views import CursorByUpdated, service_errors
+from .views import CursorByUpdated
 
 # Actions that write after reading the incident: its row is locked first, so that an
 # If-Match check and the write are one step (as PATCH, in ETagMixin).

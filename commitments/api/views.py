@@ -1,6 +1,5 @@
 """The partner-facing API: parties, agreements, commitments and status updates."""
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.db.models import DateTimeField, Value
@@ -12,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.base import Cursor
-from core.api.errors import service_errors as api_service_errors
+from core.api.errors import service_errors
 from core.api.list_cache import CachedListMixin
 from core.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from parties import services as party_services
@@ -55,12 +54,6 @@ DEADLINE_ERRORS = {
 
 # The services' names of an agreement's own fields and children -> the API's.
 AGREEMENT_ERRORS = {"signed_on": "date", ".related_agreement": ".agreement", "__all__": "non_field_errors"}
-
-
-def service_errors(names: Mapping[str, str] = DEADLINE_ERRORS):
-    """A service's ValidationError becomes a 400 naming the API's fields (``names``: the
-    renames of the view's input; core.api.errors converts)."""
-    return api_service_errors(names)
 
 
 def deadline_input(data: dict | None) -> services.DeadlineInput | None:
@@ -245,7 +238,7 @@ class CommitmentViewSet(CachedListMixin, WritableViewSet):
     @extend_schema(request=CommitmentCreateSerializer, responses=CommitmentSerializer)
     def create(self, request, *args, **kwargs):
         data = self.validated_input(CommitmentCreateSerializer, flat=False)
-        with service_errors():
+        with service_errors(DEADLINE_ERRORS):
             commitment = services.commitment_create(
                 **{name: data[name] for name in services.COMMITMENT_INPUT_FIELDS},
                 deadline=deadline_input(data["deadline"]),
@@ -262,7 +255,7 @@ class CommitmentViewSet(CachedListMixin, WritableViewSet):
         if not partial and deadline is None:
             raise ValidationError({"deadline": ["PUT replaces everything: include the deadline."]})
         deadline = deadline_input(deadline) if deadline is not None else None
-        with service_errors():
+        with service_errors(DEADLINE_ERRORS):
             if data:  # fields and deadline in one operation: a commitment may turn one-off with its deadline
                 services.commitment_update(
                     commitment=commitment,
@@ -288,7 +281,7 @@ class CommitmentViewSet(CachedListMixin, WritableViewSet):
         """Record an assessment for one bound party (``party``) or for all of them."""
         commitment = self.get_object()
         data = self.validated_input(StatusUpdateCreateSerializer, flat=False)
-        with service_errors():
+        with service_errors(DEADLINE_ERRORS):
             reasons, incidents = selectors.evidence_from_input(
                 reason_codes=data["reasons"], incident_ids=data["incidents"]
             )
@@ -315,7 +308,7 @@ class CommitmentViewSet(CachedListMixin, WritableViewSet):
         """Bind one more party to the commitment."""
         commitment = self.get_object()
         party = self.validated_input(ObligationCreateSerializer, flat=False)["party"]
-        with service_errors():
+        with service_errors(DEADLINE_ERRORS):
             services.obligation_add(commitment=commitment, party=party, user=request.user)
         return self.answer(commitment, status.HTTP_201_CREATED)
 

@@ -25,17 +25,22 @@ class SlicedUserRateThrottle(UserRateThrottle):
     # Another shape than DRF's list of times: another key (each Redis counter adds ":n").
     cache_format = "throttle_%(scope)s_%(ident)s_slices"
 
-    def slice_key(self, number: int) -> str:
-        return f"{self.key}:{number}"
+    @classmethod
+    def user_key(cls, user_pk) -> str:
+        """The key of a user's counts (DRF's get_cache_key for an authenticated user)."""
+        return cls.cache_format % {"scope": cls.scope, "ident": user_pk}
+
+    @staticmethod
+    def slice_key(key: str, number: int) -> str:
+        return f"{key}:{number}"
 
     @classmethod
     def forget(cls, cache, user, now: float, duration: float = 3600) -> None:
         """Drop ``user``'s counts around the moment ``now`` (for tests and support)."""
-        throttle = cls.__new__(cls)
-        throttle.key = cls.cache_format % {"scope": cls.scope, "ident": user.pk}
+        key = cls.user_key(user.pk)
         current = int(now // (duration / cls.SLICES))
-        slices = [throttle.slice_key(n) for n in range(current - cls.SLICES - 2, current + 2)]
-        cache.delete_many([throttle.key, *slices])
+        slices = [cls.slice_key(key, n) for n in range(current - cls.SLICES - 2, current + 2)]
+        cache.delete_many([key, *slices])
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -51,14 +56,14 @@ class SlicedUserRateThrottle(UserRateThrottle):
         return self._counted_in_one_list(current)
 
     def _counted_atomically(self, current: int) -> bool:
-        mine = self.slice_key(current)
+        mine = self.slice_key(self.key, current)
         lifetime = self.duration + 2 * self.width  # until the slice has left every window
         self.cache.add(mine, 0, lifetime)
         try:
             place = self.cache.incr(mine)  # this request's place in its slice: 1, 2...
         except ValueError:  # expired between add and incr (only across a clock jump)
             self.cache.set(mine, place := 1, lifetime)
-        keys = {self.slice_key(n): n for n in range(current - self.SLICES, current)}
+        keys = {self.slice_key(self.key, n): n for n in range(current - self.SLICES, current)}
         earlier = self.cache.get_many(list(keys))
         # [(slice, count)], oldest first, those still in the window: for wait().
         self.history = sorted((keys[key], count) for key, count in earlier.items() if count)

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from core.api.throttling import SlicedUserRateThrottle
-from tests.test_shared_cache import redis_url
+from tests.servers import redis_url
 from utilities.redis_cache import RedisCache
 
 pytestmark = pytest.mark.django_db

@@ -1,23 +1,9 @@
-import os
 import time
 
 import pytest
-from kombu import Connection
 
 from config.celery import app as celery_app
-
-
-def require_redis() -> None:
-    """Fail in CI, which must run the real-worker tests, when the broker is not reachable;
-    skip elsewhere (a laptop without Redis)."""
-    try:
-        with Connection(celery_app.conf.broker_url, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as exc:  # any connection error means: no broker here
-        reason = f"Redis broker not reachable at {celery_app.conf.broker_url}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the real-worker tests: {reason}")
-        pytest.skip(reason)
+from tests.servers import redis_url
 
 
 @pytest.fixture
@@ -29,7 +15,7 @@ def celery_worker(django_db_serialized_rollback, transactional_db):
     groups, the beat schedule) after each such test empties the tables."""
     from celery.contrib.testing.worker import start_worker
 
-    require_redis()
+    redis_url()  # the broker
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15):
         yield celery_app
 
