@@ -10,7 +10,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from core import roles
 from . import acled_uploads as uploads
 from .acled import AcledResult, acled_import, actor_mapping_add
 from .acled_forms import AcledConfirmForm, AcledUploadForm, ActorMappingForm
+from .form_errors import add_service_errors
 from .form_once import once
 from .views import page_role
 
@@ -113,8 +114,8 @@ def _map(request):
                 actor_name=form.cleaned_data["actor_name"], party=form.cleaned_data["party"], user=request.user
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error("party" if field != "actor_name" else None, errors)
+            # The actor's name is a hidden field: its errors are the form's.
+            add_service_errors(form, exc, {"actor_name": NON_FIELD_ERRORS})
         else:
             # The preview again, with the new mapping: the actor leaves the unmapped list.
             uploads.stash(

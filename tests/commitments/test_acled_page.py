@@ -115,3 +115,16 @@ def test_a_bad_mapping_is_shown_not_stored(client, ana):
     assert response.status_code == 400 and not ActorMapping.objects.exists()
     response = client.post(URL, {"action": "map", "upload": token, "actor_name": "Bad\x07", "party": "none"})
     assert response.status_code == 400 and not ActorMapping.objects.exists()
+
+
+def test_a_name_mapped_meanwhile_is_said_above_the_form(client, ana, armenia):
+    """Mapped by someone else since the preview (any case): the page says so, above the
+    form (the name is a hidden field), and keeps the first mapping."""
+    token = confirm_data(preview(client))["upload"]
+    ActorMapping.objects.create(actor_name=ARTSAKH.upper(), party=None)
+    response = client.post(URL, {"action": "map", "upload": token, "actor_name": ARTSAKH, "party": armenia.pk})
+    assert response.status_code == 400
+    form = response.context["mapping_form"]
+    assert form.non_field_errors() == ["This actor name is already mapped."] and not form.errors.get("party")
+    assert "This actor name is already mapped." in response.content.decode()
+    assert list(ActorMapping.objects.values_list("actor_name", "party")) == [(ARTSAKH.upper(), None)]
