@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -213,43 +214,62 @@ def commitment_as_of(obligations: Iterable[Obligation]) -> CommitmentAsOf:
 
 def status_counts_over_time(obligations: QuerySet[Obligation], days: list[date]) -> list[Counter]:
     """For each of ``days`` (ascending), obligations of ``obligations`` that existed then,
-    counted by their status on that day. One pass over the log, in order: two queries
-    however many days and rows."""
+    counted by their status on that day. The database sums the changes of the counts per
+    day (status_count_changes); here they are added up day after day: one query however
+    many days and rows, and only a few rows per day of change leave the database."""
     if not days:
         return []
-    last = days[-1]
-    starts = sorted(
-        obligations.filter(commitment__agreement__signed_on__lte=last).values_list(
-            "commitment__agreement__signed_on", "pk"
-        )
-    )
-    updates = (
-        StatusUpdate.objects.filter(obligation__in=obligations, effective_on__lte=last)
-        .order_by("effective_on", "recorded_at", "id")
-        .values_list("effective_on", "obligation_id", "status")
-    )
-    current: dict[int, str] = {}  # obligations that exist, and their status so far
-    pending: dict[int, str] = {}  # updates effective before their agreement (not possible, but kept)
+    changes = status_count_changes(obligations, days[-1])
     counts: Counter = Counter()
     result: list[Counter] = []
-    start_index = 0
-    update_iter = iter(updates.iterator(chunk_size=5000))
-    next_update = next(update_iter, None)
+    index = 0
     for day in days:
-        while start_index < len(starts) and starts[start_index][0] <= day:
-            pk = starts[start_index][1]
-            status = pending.pop(pk, Status.NOT_STARTED.value)
-            current[pk] = status
-            counts[status] += 1
-            start_index += 1
-        while next_update is not None and next_update[0] <= day:
-            _, pk, status = next_update
-            if pk in current:
-                counts[current[pk]] -= 1
-                counts[status] += 1
-                current[pk] = status
-            else:
-                pending[pk] = status
-            next_update = next(update_iter, None)
+        while index < len(changes) and changes[index][0] <= day:
+            _, status, change = changes[index]
+            counts[status] += change
+            index += 1
         result.append(+counts)  # drops zero counts
     return result
+
+
+def status_count_changes(obligations: QuerySet[Obligation], last: date) -> list[tuple[date, str, int]]:
+    """(day, status, change) by day, the changes of the counts of obligations by status up
+    to ``last``: an obligation counts as "not started" from its agreement's signature; each
+    status update, in the log's order, moves it from the status before (LAG) to its own,
+    on its effective day, or on the signature day when it is dated before that (the status
+    on a day is the latest update effective on or before it)."""
+    existing = (
+        obligations.filter(commitment__agreement__signed_on__lte=last)
+        .annotate(existing_from=F("commitment__agreement__signed_on"))
+        .values("pk", "existing_from")
+        .order_by()
+    )
+    try:
+        existing_sql, existing_params = existing.query.sql_with_params()
+    except EmptyResultSet:  # obligations.none()
+        return []
+    update = StatusUpdate._meta
+    columns = {name: update.get_field(name).column for name in ("obligation", "status", "effective_on", "recorded_at")}
+    # Table and column names from the models' metadata; values as parameters.
+    sql = (
+        f"WITH ob (id, existing_from) AS ({existing_sql}), "  # noqa: S608
+        f"moves AS (SELECT CASE WHEN u.{columns['effective_on']} > ob.existing_from "
+        f"THEN u.{columns['effective_on']} ELSE ob.existing_from END AS day, u.{columns['status']} AS status, "
+        f"LAG(u.{columns['status']}, 1, %s) OVER (PARTITION BY u.{columns['obligation']} "
+        f"ORDER BY u.{columns['effective_on']}, u.{columns['recorded_at']}, u.id) AS before "
+        f"FROM {update.db_table} u JOIN ob ON ob.id = u.{columns['obligation']} "
+        f"WHERE u.{columns['effective_on']} <= %s) "
+        "SELECT day, status, SUM(change) FROM ("
+        "SELECT ob.existing_from AS day, %s AS status, COUNT(*) AS change FROM ob GROUP BY ob.existing_from "
+        "UNION ALL SELECT day, status, COUNT(*) FROM moves GROUP BY day, status "
+        "UNION ALL SELECT day, before, -COUNT(*) FROM moves GROUP BY day, before"
+        ") AS changes GROUP BY day, status ORDER BY day"
+    )
+    started = Status.NOT_STARTED.value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*existing_params, started, last, started))
+        rows = cursor.fetchall()
+    # SQLite answers dates as text.
+    return [
+        (day if isinstance(day, date) else date.fromisoformat(day), status, int(change)) for day, status, change in rows
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from commitments.as_of import status_counts_over_time
 from commitments.choices import Status
@@ -49,9 +49,10 @@ StatusCounts = dict[str, int]
 def status_counts_by_agreement(obligations: QuerySet[Obligation], limit: int) -> list[tuple[Agreement, StatusCounts]]:
     """Obligation statuses of the ``limit`` most recently signed agreements among
     ``obligations``, in date order: the oldest of them first (then by title)."""
+    # EXISTS per agreement, newest first: stops at ``limit``, where a join would read
+    # every obligation first.
     recent = (
-        Agreement.objects.filter(commitments__obligations__in=obligations)
-        .distinct()
+        Agreement.objects.filter(Exists(obligations.filter(commitment__agreement=OuterRef("pk"))))
         .order_by("-signed_on", "title")
         .values("pk")[:limit]
     )
