@@ -16,6 +16,8 @@ the embedded default) have no atomic increment that keeps a timeout: there the c
 one list, read and written in two steps, exact for one process at a time.
 """
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import UserRateThrottle
 
@@ -51,9 +53,14 @@ class SlicedUserRateThrottle(UserRateThrottle):
         self.now = self.timer()
         self.width = self.duration / self.SLICES
         current = int(self.now // self.width)
-        if isinstance(self.cache, RedisCache):
+        if isinstance(self._backend(), RedisCache):
             return self._counted_atomically(current)
         return self._counted_in_one_list(current)
+
+    def _backend(self):
+        """The cache behind ``cache``: DRF's default is django.core.cache.cache, a proxy of
+        the default alias, which isinstance sees instead of the RedisCache behind it."""
+        return caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
 
     def _counted_atomically(self, current: int) -> bool:
         mine = self.slice_key(self.key, current)

@@ -92,3 +92,28 @@ def test_twenty_concurrent_requests_pass_the_rate_once(partner):
         assert Five().allow_request(Request(partner), None)  # ...and the window empties
     finally:
         Five.forget(shared, partner, time.time())
+
+
+def test_twenty_concurrent_requests_pass_the_rate_once_on_the_configured_cache(partner, settings):
+    """As production runs it: Redis configured as the default cache and the throttle on
+    DRF's default (django.core.cache.cache, a proxy of that cache), not on a backend
+    handed to it."""
+    settings.CACHES = {"default": {"BACKEND": "utilities.redis_cache.RedisCache", "LOCATION": redis_url()}}
+
+    class Five(SlicedUserRateThrottle):
+        THROTTLE_RATES = {"user": "5/hour"}
+
+    assert Five.cache is cache  # DRF's default, the proxy
+    Five.forget(cache, partner, time.time())
+    start = threading.Barrier(20)
+
+    def request(_):
+        start.wait()
+        return Five().allow_request(Request(partner), None)
+
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            results = list(pool.map(request, range(20)))
+        assert results.count(True) == 5
+    finally:
+        Five.forget(cache, partner, time.time())
