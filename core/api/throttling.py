@@ -10,16 +10,18 @@ any stretch of the duration; a client may be refused up to one slice early (a mi
 an hourly rate).
 
 On Redis (production's shared cache) each slice is a counter of its own, incremented in one
-atomic step; the place a request gets in its slice, plus the earlier slices' counts,
-decides, so concurrent requests pass exactly the rate. Other caches (the database cache of
+atomic step, in the same round trip as the earlier slices' counts are read; the place a
+request gets in its slice, plus the earlier slices' counts, decides, so concurrent requests
+pass exactly the rate. Other caches (the database cache of
 the embedded default) have no atomic increment that keeps a timeout: there the counts are
 one list, read and written in two steps, exact for one process at a time.
 """
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import UserRateThrottle
+
+from utilities.redis_cache import RedisCache
 
 
 class SlicedUserRateThrottle(UserRateThrottle):
@@ -65,13 +67,9 @@ class SlicedUserRateThrottle(UserRateThrottle):
     def _counted_atomically(self, current: int) -> bool:
         mine = self.slice_key(self.key, current)
         lifetime = self.duration + 2 * self.width  # until the slice has left every window
-        self.cache.add(mine, 0, lifetime)
-        try:
-            place = self.cache.incr(mine)  # this request's place in its slice: 1, 2...
-        except ValueError:  # expired between add and incr (only across a clock jump)
-            self.cache.set(mine, place := 1, lifetime)
         keys = {self.slice_key(self.key, n): n for n in range(current - self.SLICES, current)}
-        earlier = self.cache.get_many(list(keys))
+        # This request's place in its slice (1, 2...) and the earlier slices' counts.
+        place, earlier = self._backend().count_in(mine, list(keys), lifetime)
         # [(slice, count)], oldest first, those still in the window: for wait().
         self.history = sorted((keys[key], count) for key, count in earlier.items() if count)
         self.history.append((current, place))
