@@ -43,9 +43,11 @@ run: install
 	$(BIN)/python manage.py load_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) TRACKER_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
-## test: install and run the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
+## test: install and run the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise), in
+## one worker process per core (pytest-xdist; at most 4: each has its own test database and
+## Redis database). Plain `.venv/bin/pytest` runs in one process.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 ## lint: ruff, the locks in step with requirements*.txt, no model change without its migration, and
 ## imports that run one way (docs/architecture.md)

@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
 from .base import REDIS_URL, env
@@ -19,6 +20,13 @@ STORAGES = {
 # Real-worker tests use Redis: TEST_REDIS_URL, else REDIS_URL, else the local default
 # (database 15). A queue of this run's own keeps stray messages of other runs out.
 CELERY_BROKER_URL = env("TEST_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/15")
+# With `pytest -n` (make test) each worker has its own Redis database too: the tests' keys
+# (throttle counts by user id, which every worker's database numbers alike) never meet.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ...
+if _worker.removeprefix("gw").isdigit():
+    _broker = urlsplit(CELERY_BROKER_URL)
+    _database = (int(_broker.path.strip("/") or 0) - int(_worker[2:])) % 16
+    CELERY_BROKER_URL = _broker._replace(path=f"/{_database}").geturl()
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = f"tracker-test-{os.getpid()}"
 

@@ -6,9 +6,11 @@ installed with apt-get when it is missing. The machine has no network, so the la
 flags keep Chromium from trying to reach one (it hangs on connections otherwise).
 """
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,16 @@ def chromium_executable() -> str:
         return str(CHROMIUM)
     if shutil.which("apt-get") is None:
         pytest.fail(f"The browser tests need Debian's Chromium at {CHROMIUM}; it is missing and there is no apt-get.")
+    # One install at a time: the suite's workers (pytest -n) may all find it missing, and
+    # a second apt-get fails on dpkg's lock. The others wait, then find it there.
+    with (Path(tempfile.gettempdir()) / "tracker-tests-chromium.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not CHROMIUM.exists():
+            _install_chromium()
+    return str(CHROMIUM)
+
+
+def _install_chromium() -> None:
     install = _apt_get("install", "-y", "chromium")
     if install.returncode != 0:
         _apt_get("update")
@@ -67,7 +79,6 @@ def chromium_executable() -> str:
         )
     if not CHROMIUM.exists():
         pytest.fail(f"`apt-get install -y chromium` succeeded, yet {CHROMIUM} is missing:\n{output}")
-    return str(CHROMIUM)
 
 
 @pytest.fixture(scope="session")
