@@ -207,6 +207,15 @@ def incident_link(*, incident: Incident, obligations: Sequence[Obligation], user
     errors: dict = {}
     if not obligations:
         errors["obligations"] = ["Choose at least one party's obligation."]
+    # An incident can only bear on a commitment in force when it happened: one from before
+    # the agreement was signed is no evidence about it (the link rules say the same).
+    earlier = {o.commitment.agreement for o in obligations if incident.occurred_on < o.commitment.agreement.signed_on}
+    for agreement in sorted(earlier, key=lambda a: a.pk):
+        errors.setdefault("obligations", []).append(
+            f"The incident happened on {incident.occurred_on:%d %b} {incident.occurred_on.year}, before "
+            f"“{agreement.title}” was signed ({agreement.signed_on:%d %b} {agreement.signed_on.year}): "
+            "it is no evidence about that agreement's commitments."
+        )
     if note:
         try:
             validate_one_line_text(note)
