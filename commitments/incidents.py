@@ -155,6 +155,8 @@ def incident_update(
         setattr(incident, name, value)
     errors: dict = {}
     clean_into(errors, incident)
+    if "occurred_on" in changes and "occurred_on" not in errors:
+        _linked_before_errors(incident, errors)
     rows = _parties_errors(parties, errors) if parties is not None else None
     if sources is not None:
         if not sources:
@@ -164,6 +166,26 @@ def incident_update(
     _track(incident, user, reason or "Edited").save()
     _save_children(incident, rows, sources)
     return incident
+
+
+def _linked_before_errors(incident: Incident, errors: dict) -> None:
+    """A new date may not move the incident before an agreement whose commitments it is
+    linked to (incident_link refuses such a link)."""
+    titles = (
+        IncidentLink.objects.filter(
+            incident=incident,
+            state=LinkState.LINKED,
+            obligation__commitment__agreement__signed_on__gt=incident.occurred_on,
+        )
+        .order_by("obligation__commitment__agreement__title")
+        .values_list("obligation__commitment__agreement__title", flat=True)
+        .distinct()
+    )
+    for title in titles:
+        errors.setdefault("occurred_on", []).append(
+            f"It is linked to commitments of “{title}”, signed after that day: "
+            "remove those links first, or give a day on or after the signing."
+        )
 
 
 @transaction.atomic

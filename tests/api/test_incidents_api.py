@@ -375,6 +375,19 @@ def test_an_incident_from_before_the_agreement_cannot_be_linked_to_its_commitmen
     assert same_day.status_code == 201, same_day.json()
 
 
+def test_a_linked_incident_cannot_move_before_the_agreement(analyst_api, world):
+    # A is linked to the Geneva pledge (signed 30 Oct 2020): a date before that is refused,
+    # naming the date; a date after it is fine.
+    url = f"{URL}{world['a'].pk}/"
+    tag = analyst_api.get(url)["ETag"]
+    moved = patch(analyst_api, url, {"date": "2020-10-17", "reason": "Typo"}, HTTP_IF_MATCH=tag)
+    assert moved.status_code == 400 and "date" in moved.json(), moved.json()
+    world["a"].refresh_from_db()
+    assert world["a"].occurred_on == date(2020, 10, 31)
+    later = patch(analyst_api, url, {"date": "2020-11-02", "reason": "Typo"}, HTTP_IF_MATCH=tag)
+    assert later.status_code == 200, later.json()
+
+
 def test_a_proposal_is_rejected_or_linked_by_obligation(analyst_api, world):
     a = world["a"]
     proposal = IncidentLink.objects.get(incident=a, state=LinkState.PROPOSED)
