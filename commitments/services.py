@@ -676,7 +676,11 @@ def status_update_record(
         add_errors(errors, exc)
     if not sources:
         errors["sources"] = ["Cite at least one source."]
-    errors.update(evidence_errors(status=status, obligations=obligations, reasons=reasons, incidents=incidents))
+    errors.update(
+        evidence_errors(
+            status=status, obligations=obligations, reasons=reasons, incidents=incidents, effective_on=effective_on
+        )
+    )
     updates = [
         StatusUpdate(
             obligation=obligation,
@@ -715,8 +719,12 @@ def status_update_record(
     return updates
 
 
-def evidence_errors(*, status: str, obligations, reasons: Sequence, incidents: Sequence) -> dict:
-    """Why these reasons and incidents cannot go with this status update, keyed by field."""
+def evidence_errors(
+    *, status: str, obligations, reasons: Sequence, incidents: Sequence, effective_on: date | None = None
+) -> dict:
+    """Why these reasons and incidents cannot go with this status update, keyed by field.
+    An incident that happened after the update's effective date is no evidence for it: the
+    status as of that day (as_of) would rest on what had not happened yet."""
     from .models import IncidentLink
 
     errors: dict = {}
@@ -742,6 +750,11 @@ def evidence_errors(*, status: str, obligations, reasons: Sequence, incidents: S
             elif incident.pk not in linked:
                 errors.setdefault("incidents", []).append(
                     f"Incident {incident.pk} is not linked to this commitment for this party: link it first."
+                )
+            elif effective_on is not None and incident.occurred_on > effective_on:
+                errors.setdefault("incidents", []).append(
+                    f"Incident {incident.pk} happened after the effective date ({incident.occurred_on} > "
+                    f"{effective_on}): it cannot be evidence for it."
                 )
         if len({i.pk for i in incidents}) != len(incidents):
             errors.setdefault("incidents", []).append("An incident is cited twice.")
