@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.validation import add_errors, clean_into, raise_if
 
 from . import rules, shape
-from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Status, Verification
+from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Nature, Status, Verification
 from .models import (
     Agreement,
     AgreementParticipant,
@@ -530,6 +530,16 @@ def commitment_update(
         )
     has_deadline = commitment.current_deadline_id is not None or deadline is not None
     errors.update(rules.one_off_deadline_errors(nature=commitment.nature, has_deadline=has_deadline))
+    if (
+        "nature" in changes
+        and commitment.nature == Nature.ONE_OFF
+        and commitment.obligations.filter(status=Status.VIOLATED).exists()
+    ):
+        # The status rule (StatusUpdate.clean): a one-off is fulfilled or not, never violated.
+        errors.setdefault("nature", []).append(
+            "A party's status is 'violated', which a one-off commitment cannot be: record its "
+            "current status first, or keep the commitment ongoing."
+        )
     raise_if(errors)
     _track(commitment, user, reason).save()
     if deadline is not None:

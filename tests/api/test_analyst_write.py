@@ -215,6 +215,25 @@ def test_an_ongoing_commitment_turns_one_off_with_its_deadline_in_one_patch(anal
     assert (done.json()["nature"], done.json()["deadline"]["date"]) == ("one_off", "2020-11-20")
 
 
+def test_a_violated_commitment_does_not_turn_one_off(analyst_api, demo):
+    # The demo's Moscow ceasefire is violated by both parties: a one-off is fulfilled or not,
+    # never violated (the status rule), so it cannot become one-off while it stands so.
+    ceasefire = Commitment.objects.get(category="ceasefire", agreement__signed_on="2020-10-10")
+    assert set(ceasefire.obligations.values_list("status", flat=True)) == {"violated"}
+    url = f"/api/v1/commitments/{ceasefire.pk}/"
+    etag = analyst_api.get(url)["ETag"]
+    body = {
+        "nature": "one_off",
+        "deadline": {"kind": "relative", "days": 5, "after": "agreement"},
+        "reason": "Reclassified.",
+        "source": {"publisher": "OSCE", "published_on": "2020-10-10"},
+    }
+    response = analyst_api.patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and "nature" in response.json(), response.json()
+    ceasefire.refresh_from_db()
+    assert ceasefire.nature == "ongoing" and ceasefire.current_deadline_id is None
+
+
 def test_an_agreement_through_the_api(analyst_api, demo):
     created = analyst_api.post(
         "/api/v1/agreements/",
