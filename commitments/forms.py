@@ -141,6 +141,7 @@ class StatusUpdateForm(forms.ModelForm):
                 obligations=[obligation],
                 reasons=list(cleaned.get("reasons") or []),
                 incidents=list(cleaned.get("incidents") or []),
+                effective_on=cleaned.get("effective_on"),
             )
             if errors:
                 add_service_errors(self, ValidationError(errors))

@@ -191,10 +191,15 @@ class ChooseCommitmentForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the commitments listed."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, incident: Incident | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["link_commitment"]
-        field.queryset = readable_commitments(user).order_by("-agreement__signed_on", "agreement__title", "reference")
+        commitments = readable_commitments(user)
+        if incident is not None:
+            # Only commitments in force when it happened: an incident from before an agreement
+            # was signed is no evidence about it (incidents.incident_link refuses the link).
+            commitments = commitments.filter(agreement__signed_on__lte=incident.occurred_on)
+        field.queryset = commitments.order_by("-agreement__signed_on", "agreement__title", "reference")
         field.label_from_instance = _commitment_label
 
 

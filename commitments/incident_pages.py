@@ -135,7 +135,9 @@ def incident_page(request, incident: Incident, *, bound: dict | None = None, sta
     }
     context.update(history.incident_page_context(incident, role))
     if analyst:
-        choose = ChooseCommitmentForm(request.GET if "link_commitment" in request.GET else None, user=request.user)
+        choose = ChooseCommitmentForm(
+            request.GET if "link_commitment" in request.GET else None, user=request.user, incident=incident
+        )
         commitment = choose.cleaned_data["link_commitment"] if choose.is_bound and choose.is_valid() else None
         if choose.is_bound and not choose.is_valid():
             status = max(status, 400)

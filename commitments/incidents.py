@@ -155,6 +155,8 @@ def incident_update(
         setattr(incident, name, value)
     errors: dict = {}
     clean_into(errors, incident)
+    if "occurred_on" in changes and "occurred_on" not in errors:
+        _linked_before_errors(incident, errors)
     rows = _parties_errors(parties, errors) if parties is not None else None
     if sources is not None:
         if not sources:
@@ -164,6 +166,26 @@ def incident_update(
     _track(incident, user, reason or "Edited").save()
     _save_children(incident, rows, sources)
     return incident
+
+
+def _linked_before_errors(incident: Incident, errors: dict) -> None:
+    """A new date may not move the incident before an agreement whose commitments it is
+    linked to (incident_link refuses such a link)."""
+    titles = (
+        IncidentLink.objects.filter(
+            incident=incident,
+            state=LinkState.LINKED,
+            obligation__commitment__agreement__signed_on__gt=incident.occurred_on,
+        )
+        .order_by("obligation__commitment__agreement__title")
+        .values_list("obligation__commitment__agreement__title", flat=True)
+        .distinct()
+    )
+    for title in titles:
+        errors.setdefault("occurred_on", []).append(
+            f"It is linked to commitments of “{title}”, signed after that day: "
+            "remove those links first, or give a day on or after the signing."
+        )
 
 
 @transaction.atomic
@@ -207,6 +229,15 @@ def incident_link(*, incident: Incident, obligations: Sequence[Obligation], user
     errors: dict = {}
     if not obligations:
         errors["obligations"] = ["Choose at least one party's obligation."]
+    # An incident can only bear on a commitment in force when it happened: one from before
+    # the agreement was signed is no evidence about it (the link rules say the same).
+    earlier = {o.commitment.agreement for o in obligations if incident.occurred_on < o.commitment.agreement.signed_on}
+    for agreement in sorted(earlier, key=lambda a: a.pk):
+        errors.setdefault("obligations", []).append(
+            f"The incident happened on {incident.occurred_on:%d %b} {incident.occurred_on.year}, before "
+            f"“{agreement.title}” was signed ({agreement.signed_on:%d %b} {agreement.signed_on.year}): "
+            "it is no evidence about that agreement's commitments."
+        )
     if note:
         try:
             validate_one_line_text(note)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.validation import add_errors, clean_into, raise_if
 
 from . import rules, shape
-from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Status, Verification
+from .choices import NON_FULFILMENT_STATUSES, Confidence, LinkState, Nature, Status, Verification
 from .models import (
     Agreement,
     AgreementParticipant,
@@ -185,7 +185,11 @@ def agreement_update(
     changes_fields = any(
         getattr(agreement, field, None) != value for field, value in changes.items() if field != "published"
     )
+    when_before = (agreement.signed_on, agreement.timezone)
     errors = _apply_changes(agreement, EDITABLE_AGREEMENT_FIELDS, changes)
+    redated = agreement.pk is not None and (agreement.signed_on, agreement.timezone) != when_before
+    if redated and "signed_on" not in errors and "timezone" not in errors:
+        errors.update(_redating_errors(agreement))
     replaced = {
         AgreementParticipant: participants,
         AgreementSource: sources,
@@ -201,6 +205,8 @@ def agreement_update(
     if publishing:
         agreement.published_at, agreement.published_by = timezone.now(), user
     _track(agreement, user, reason).save()
+    if redated:
+        _deadlines_follow_agreement(agreement=agreement, user=user, reason=reason)
     for model, given in replaced.items():
         if given is None:
             continue
@@ -213,6 +219,51 @@ def agreement_update(
             if key not in old:
                 _track(child, user, reason).save()
     return agreement
+
+
+def _redating_errors(agreement: Agreement) -> dict:
+    """What a new date would leave before the agreement: dated deadlines, status updates
+    effective earlier, incidents linked that happened earlier (each refused on its own)."""
+    from .models import IncidentLink
+
+    day = agreement.signed_on
+    problems = []
+    if Commitment.objects.filter(agreement=agreement, current_deadline__due_on__lt=day).exists():
+        problems.append("a deadline of its commitments falls before it")
+    if StatusUpdate.objects.filter(obligation__commitment__agreement=agreement, effective_on__lt=day).exists():
+        problems.append("status updates of its commitments are effective before it")
+    if IncidentLink.objects.filter(
+        obligation__commitment__agreement=agreement, state=LinkState.LINKED, incident__occurred_on__lt=day
+    ).exists():
+        problems.append("incidents linked to its commitments happened before it")
+    if not problems:
+        return {}
+    return {"signed_on": [f"The agreement cannot be dated {day:%d %b %Y}: {'; '.join(problems)}."]}
+
+
+def _deadlines_follow_agreement(*, agreement: Agreement, user=None, reason: str = "") -> None:
+    """A new date or time zone moves the due moments counted from the agreement (and the
+    end of each due day in its zone); each moved deadline keeps a historical row."""
+    moved = []
+    commitments = Commitment.objects.filter(agreement=agreement, current_deadline__isnull=False).select_related(
+        "current_deadline", "current_deadline__after_commitment"
+    )
+    for commitment in commitments:
+        deadline = commitment.current_deadline
+        commitment.agreement = agreement
+        deadline.commitment = commitment
+        before = (deadline.due_date, deadline.due_at)
+        deadline.resolve()
+        if (deadline.due_date, deadline.due_at) == before:
+            continue
+        _track(deadline, user, reason or "The agreement's date or time zone changed").save(
+            update_fields=["due_date", "due_at"]
+        )
+        _obligations_follow_deadline(commitment=commitment, deadline=deadline)
+        moved.append(commitment.pk)
+    if moved:
+        Commitment.objects.filter(pk__in=moved).update(updated_at=timezone.now())
+        deadlines_changed.send(sender=Commitment, commitment_ids=moved)
 
 
 def _children_change(agreement: Agreement, replaced: dict, new_children: list) -> bool:
@@ -530,6 +581,16 @@ def commitment_update(
         )
     has_deadline = commitment.current_deadline_id is not None or deadline is not None
     errors.update(rules.one_off_deadline_errors(nature=commitment.nature, has_deadline=has_deadline))
+    if (
+        "nature" in changes
+        and commitment.nature == Nature.ONE_OFF
+        and commitment.obligations.filter(status=Status.VIOLATED).exists()
+    ):
+        # The status rule (StatusUpdate.clean): a one-off is fulfilled or not, never violated.
+        errors.setdefault("nature", []).append(
+            "A party's status is 'violated', which a one-off commitment cannot be: record its "
+            "current status first, or keep the commitment ongoing."
+        )
     raise_if(errors)
     _track(commitment, user, reason).save()
     if deadline is not None:
@@ -676,7 +737,11 @@ def status_update_record(
         add_errors(errors, exc)
     if not sources:
         errors["sources"] = ["Cite at least one source."]
-    errors.update(evidence_errors(status=status, obligations=obligations, reasons=reasons, incidents=incidents))
+    errors.update(
+        evidence_errors(
+            status=status, obligations=obligations, reasons=reasons, incidents=incidents, effective_on=effective_on
+        )
+    )
     updates = [
         StatusUpdate(
             obligation=obligation,
@@ -715,8 +780,12 @@ def status_update_record(
     return updates
 
 
-def evidence_errors(*, status: str, obligations, reasons: Sequence, incidents: Sequence) -> dict:
-    """Why these reasons and incidents cannot go with this status update, keyed by field."""
+def evidence_errors(
+    *, status: str, obligations, reasons: Sequence, incidents: Sequence, effective_on: date | None = None
+) -> dict:
+    """Why these reasons and incidents cannot go with this status update, keyed by field.
+    An incident that happened after the update's effective date is no evidence for it: the
+    status as of that day (as_of) would rest on what had not happened yet."""
     from .models import IncidentLink
 
     errors: dict = {}
@@ -742,6 +811,11 @@ def evidence_errors(*, status: str, obligations, reasons: Sequence, incidents: S
             elif incident.pk not in linked:
                 errors.setdefault("incidents", []).append(
                     f"Incident {incident.pk} is not linked to this commitment for this party: link it first."
+                )
+            elif effective_on is not None and incident.occurred_on > effective_on:
+                errors.setdefault("incidents", []).append(
+                    f"Incident {incident.pk} happened after the effective date ({incident.occurred_on} > "
+                    f"{effective_on}): it cannot be evidence for it."
                 )
         if len({i.pk for i in incidents}) != len(incidents):
             errors.setdefault("incidents", []).append("An incident is cited twice.")

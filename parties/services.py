@@ -33,9 +33,15 @@ def party_create(
 
 
 def party_in_use(party: Party) -> bool:
-    """Whether an agreement or a commitment names the party (as participant, bound party
-    or recipient)."""
-    return party.agreement_roles.exists() or party.obligations.exists() or party.commitments_received.exists()
+    """Whether an agreement, a commitment or an incident names the party (as participant,
+    bound party, recipient, or a party alleged responsible for or involved in an incident:
+    the incidents API and CSV give partners its code too)."""
+    return (
+        party.agreement_roles.exists()
+        or party.obligations.exists()
+        or party.commitments_received.exists()
+        or party.incident_roles.exists()
+    )
 
 
 @transaction.atomic
@@ -50,9 +56,9 @@ def party_update(*, party: Party, user=None, reason: str = "", **changes) -> Par
     _validated(party)
     if party.code != old_code and party_in_use(party):
         # Partners key their data on the code (API, exports, feeds): once the party is in an
-        # agreement or a commitment, a new code would silently break their references.
+        # agreement, a commitment or an incident, a new code would silently break their references.
         raise ValidationError(
-            {"code": [f"'{old_code}' is used in agreements or commitments: its code can no longer change."]}
+            {"code": [f"'{old_code}' is used in agreements, commitments or incidents: its code can no longer change."]}
         )
     party._history_user = user
     if reason:

@@ -108,4 +108,4 @@ def _pickers(form, commitments) -> None:
     form.fields["party"].widget = forms.Select(choices=[("", "Any")] + [(p.code, f"{p} ({p.code})") for p in parties])
     form.fields["overdue"].widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
     for name in ("due_before", "due_after", "updated_since"):
-        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -38,4 +38,6 @@ def form_field(model, name: str, **kwargs):
 
 
 # The browser's date picker, for the date fields of the pages' forms and filters.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# An <input type="date"> takes and shows ISO days only (yyyy-mm-dd): with the localised format
+# (en-gb: 30/10/2020) the browser shows an existing date as empty, and a save loses it.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -215,6 +215,25 @@ def test_an_ongoing_commitment_turns_one_off_with_its_deadline_in_one_patch(anal
     assert (done.json()["nature"], done.json()["deadline"]["date"]) == ("one_off", "2020-11-20")
 
 
+def test_a_violated_commitment_does_not_turn_one_off(analyst_api, demo):
+    # The demo's Moscow ceasefire is violated by both parties: a one-off is fulfilled or not,
+    # never violated (the status rule), so it cannot become one-off while it stands so.
+    ceasefire = Commitment.objects.get(category="ceasefire", agreement__signed_on="2020-10-10")
+    assert set(ceasefire.obligations.values_list("status", flat=True)) == {"violated"}
+    url = f"/api/v1/commitments/{ceasefire.pk}/"
+    etag = analyst_api.get(url)["ETag"]
+    body = {
+        "nature": "one_off",
+        "deadline": {"kind": "relative", "days": 5, "after": "agreement"},
+        "reason": "Reclassified.",
+        "source": {"publisher": "OSCE", "published_on": "2020-10-10"},
+    }
+    response = analyst_api.patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and "nature" in response.json(), response.json()
+    ceasefire.refresh_from_db()
+    assert ceasefire.nature == "ongoing" and ceasefire.current_deadline_id is None
+
+
 def test_an_agreement_through_the_api(analyst_api, demo):
     created = analyst_api.post(
         "/api/v1/agreements/",
@@ -237,6 +256,39 @@ def test_an_agreement_through_the_api(analyst_api, demo):
     )
     assert published.status_code == 200
     assert published.json()["published"] is True
+
+
+def test_a_new_date_or_zone_moves_the_deadlines_counted_from_the_agreement(analyst_api, demo):
+    # Geneva (30 Oct 2020, Europe/Zurich): "POW lists within a week" falls due on 6 Nov.
+    # Dated a day earlier, it falls due on 5 Nov; in Baku's zone, at the end of Baku's day;
+    # its obligations follow, and the deadline's history says why.
+    geneva = Agreement.objects.get(venue="Geneva")
+    lists = Commitment.objects.get(agreement=geneva, current_deadline__within_days=7, reference="para 3")
+    assert lists.current_deadline.due_date.isoformat() == "2020-11-06"
+    url = f"/api/v1/agreements/{geneva.pk}/"
+    etag = analyst_api.get(url)["ETag"]
+    body = {"date": "2020-10-29", "timezone": "Asia/Baku", "reason": "Signed the day before."}
+    response = analyst_api.patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    deadline = Deadline.objects.get(pk=lists.current_deadline_id)
+    assert deadline.due_date.isoformat() == "2020-11-05"
+    assert deadline.due_at.isoformat() == "2020-11-05T20:00:00+00:00"  # midnight in Baku (UTC+4)
+    assert set(lists.obligations.values_list("due_at", flat=True)) == {deadline.due_at}
+    assert deadline.history.first().history_change_reason == "Signed the day before."
+    api_due = analyst_api.get(f"/api/v1/commitments/{lists.pk}/").json()["due_at"]
+    assert api_due == "2020-11-05T20:00:00Z"
+
+
+def test_a_new_date_that_would_leave_status_updates_before_the_agreement_is_refused(analyst_api, demo):
+    # The Moscow ceasefire (10 Oct 2020) was assessed violated from 31 Oct: it cannot be
+    # dated 20 Nov, which would put those assessments before the agreement.
+    moscow = Agreement.objects.get(venue="Moscow", signed_on="2020-10-10")
+    url = f"/api/v1/agreements/{moscow.pk}/"
+    etag = analyst_api.get(url)["ETag"]
+    response = analyst_api.patch(url, {"date": "2020-11-20", "reason": "Typo"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and "status updates" in response.json()["date"][0], response.json()
+    moscow.refresh_from_db()
+    assert moscow.signed_on.isoformat() == "2020-10-10"
 
 
 def test_binding_another_party_through_the_api(analyst_api, demo):

@@ -68,7 +68,7 @@ def world(analyst, make_commitment, armenia, azerbaijan):
 
     def make(published, alleged, involved, **fields):
         defaults = {
-            "occurred_on": date(2020, 10, 17),
+            "occurred_on": date(2020, 10, 31),  # after the pledge's agreement (30 Oct)
             "location": "Ganja",
             "country": "Azerbaijan",
             "admin1": "Ganja-Gazakh",
@@ -162,8 +162,8 @@ def test_analysts_read_drafts_internal_notes_and_every_link(analyst_api, world):
         ({"role": "involved"}, "ac"),
         ({"event_type": "battles"}, "c"),
         ({"sub_event_type": "shelling_artillery_missile_attack"}, "a"),
-        ({"date_from": "2020-10-18"}, "c"),
-        ({"date_to": "2020-10-17"}, "a"),
+        ({"date_from": "2020-11-01"}, "c"),
+        ({"date_to": "2020-10-31"}, "a"),
         ({"date_from": "0001-01-01", "date_to": "9999-12-31"}, "ac"),
         ({"country": "armenia"}, "a"),
         ({"admin1": "Ganja-Gazakh"}, "c"),
@@ -353,6 +353,41 @@ def test_links_by_commitment_and_parties_then_removed(analyst_api, partner_api, 
     assert post(analyst_api, f"{url}{other.pk}/decision/", {"state": "removed"}).status_code == 404
 
 
+def test_an_incident_from_before_the_agreement_cannot_be_linked_to_its_commitments(analyst_api, analyst, world):
+    # The pledge's agreement (Geneva) was signed on 30 Oct 2020: a shelling on 17 Oct cannot
+    # be evidence that it was broken (the link rules never propose it either).
+    earlier = incidents.incident_create(
+        fields={"occurred_on": date(2020, 10, 17), "location": "Ganja", "event_type": "battles"},
+        parties=[(world["aze"].party, IncidentRole.ALLEGED)],
+        sources=[SourceInput(publisher="HRW", published_on=date(2020, 10, 20))],
+        published=True,
+        user=analyst,
+    )
+    url = f"{URL}{earlier.pk}/links/"
+    for body in ({"commitment": world["commitment"].pk}, {"obligations": [world["aze"].pk]}):
+        response = post(analyst_api, url, body)
+        assert response.status_code == 400, response.json()
+        assert "before" in response.json()["obligations"][0], response.json()
+    assert not IncidentLink.objects.filter(incident=earlier).exists()
+    # One on the day the agreement was signed can.
+    Incident.objects.filter(pk=earlier.pk).update(occurred_on=date(2020, 10, 30))
+    same_day = post(analyst_api, url, {"obligations": [world["aze"].pk]})
+    assert same_day.status_code == 201, same_day.json()
+
+
+def test_a_linked_incident_cannot_move_before_the_agreement(analyst_api, world):
+    # A is linked to the Geneva pledge (signed 30 Oct 2020): a date before that is refused,
+    # naming the date; a date after it is fine.
+    url = f"{URL}{world['a'].pk}/"
+    tag = analyst_api.get(url)["ETag"]
+    moved = patch(analyst_api, url, {"date": "2020-10-17", "reason": "Typo"}, HTTP_IF_MATCH=tag)
+    assert moved.status_code == 400 and "date" in moved.json(), moved.json()
+    world["a"].refresh_from_db()
+    assert world["a"].occurred_on == date(2020, 10, 31)
+    later = patch(analyst_api, url, {"date": "2020-11-02", "reason": "Typo"}, HTTP_IF_MATCH=tag)
+    assert later.status_code == 200, later.json()
+
+
 def test_a_proposal_is_rejected_or_linked_by_obligation(analyst_api, world):
     a = world["a"]
     proposal = IncidentLink.objects.get(incident=a, state=LinkState.PROPOSED)
@@ -537,7 +572,7 @@ def test_the_list_makes_as_many_queries_for_one_incident_as_for_thirty(request, 
     source = SourceInput(publisher="HRW", published_on=date(2020, 10, 20))
     for i in range(30):
         incident = incidents.incident_create(
-            fields={"occurred_on": date(2020, 10, 1), "location": f"Place {i}", "event_type": "battles"},
+            fields={"occurred_on": date(2020, 10, 31), "location": f"Place {i}", "event_type": "battles"},
             parties=[(world["aze"].party, IncidentRole.ALLEGED), (world["arm"].party, IncidentRole.INVOLVED)],
             sources=[source, source],
             published=True,

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 
+from commitments import incidents
+from commitments.choices import IncidentRole
 from commitments.models import Agreement, AgreementParticipant, AgreementRelation, AgreementSource
-from commitments.services import agreement_create
+from commitments.services import SourceInput, agreement_create
 from core.roles import ANALYSTS
 from parties.models import Party
 from tests.api.conftest import token_client
@@ -132,6 +134,23 @@ def test_a_code_changes_until_the_party_is_used_then_not(analyst_api, icrc, mosc
     assert response.status_code == 400
     assert "can no longer change" in response.json()["code"][0]
     assert Party.objects.filter(code="ARM").exists()
+
+
+def test_a_code_no_longer_changes_once_an_incident_names_the_party(analyst_api, analyst):
+    # Partners read incidents by party code (the API's parties, the CSV's #group+code
+    # columns, ?party=): renaming the code of a party an incident names breaks their keys.
+    group = Party.objects.create(code="grp-x", name="Group X", kind="non_state_armed_group")
+    incidents.incident_create(
+        fields={"occurred_on": date(2020, 11, 6), "location": "Tartar", "event_type": "battles"},
+        parties=[(group, IncidentRole.ALLEGED)],
+        sources=[SourceInput(publisher="Reuters", published_on=date(2020, 11, 6))],
+        published=True,
+        user=analyst,
+    )
+    response = patch(analyst_api, "/api/v1/parties/grp-x/", {"code": "grp-y"})
+    assert response.status_code == 400, response.json()
+    assert "can no longer change" in response.json()["code"][0]
+    assert Party.objects.filter(code="grp-x").exists() and not Party.objects.filter(code="grp-y").exists()
 
 
 # Agreements: participants, sources, relations

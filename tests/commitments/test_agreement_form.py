@@ -268,6 +268,24 @@ def test_an_edit_replaces_the_lists_and_keeps_its_reason_in_the_history(analyst_
     assert removed.history_type == "-" and removed.history_change_reason == "The ICRC witnessed it."
 
 
+def test_the_edit_page_shows_the_dates_as_the_date_picker_reads_them(analyst_in, analyst, parties):
+    # An <input type="date"> shows only yyyy-mm-dd: a localised value (17/10/2020 in en-gb)
+    # is shown empty, so saving the page without retyping every date refused or lost them.
+    armenia, _, _ = parties
+    agreement = services.agreement_create(
+        title="Draft statement",
+        kind=AgreementKind.JOINT_STATEMENT,
+        signed_on=date(2020, 10, 17),
+        timezone_name="Asia/Baku",
+        participants=[(armenia, "signatory")],
+        sources=[services.SourceInput(publisher="Kremlin", published_on=date(2020, 10, 18))],
+        user=analyst,
+    )
+    page = analyst_in.get(f"/commitments/agreements/{agreement.pk}/edit/").text
+    assert 'name="signed_on" value="2020-10-17"' in page
+    assert 'name="sources-0-published_on" value="2020-10-18"' in page
+
+
 def test_a_refused_edit_changes_nothing(analyst_in, analyst, parties):
     armenia, _, _ = parties
     agreement = services.agreement_create(

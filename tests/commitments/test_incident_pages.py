@@ -609,6 +609,22 @@ def test_the_link_form_offers_only_commitments_the_analyst_can_see(client, analy
     assert civilians in choices
 
 
+def test_an_incident_from_before_the_agreement_is_not_offered_its_commitments(client, analyst, book, civilians):
+    # Ganja (11 Oct 2020) happened before the Geneva statement was signed (30 Oct): its
+    # commitments are not offered, and a link forced through the form is refused, naming why.
+    sign_in(client, analyst)
+    url = f"/incidents/{book['ganja'].pk}/"
+    page = client.get(url)
+    assert civilians not in list(page.context["choose_form"].fields["link_commitment"].queryset)
+    assert client.get(url, {"link_commitment": civilians.pk}).status_code == 400
+    forced = client.post(
+        url + "link/",
+        {"form_token": new_form_token(), "commitment": civilians.pk, "obligations": [book["obligation"]["AZE"].pk]},
+    )
+    assert forced.status_code == 400 and "before" in " ".join(forced.context["link_form"].errors["obligations"])
+    assert not IncidentLink.objects.filter(incident=book["ganja"]).exists()
+
+
 POSTS = ["new/", "{pk}/edit/", "{pk}/verify/", "{pk}/publish/", "{pk}/link/", "{pk}/links/{link}/decide/"]
 
 

@@ -163,6 +163,28 @@ def test_a_retracted_incident_is_refused(client, analyst, civilians, linked):
     assert errors == [f"Incident {linked.pk} was retracted: it is no evidence."]
 
 
+def test_an_incident_after_the_effective_date_is_no_evidence(client, analyst, civilians, linked):
+    # The shelling happened on 2 Nov 2020: an update effective on 1 Nov cannot rest on it
+    # (its status as of 1 Nov would cite what had not happened yet), on the page and in the API.
+    client.force_login(analyst)
+    errors = refused(
+        post(
+            client, civilians, effective_on="2020-11-01", source_published_on="2020-11-01", incidents=[str(linked.pk)]
+        ),
+        "incidents",
+    )
+    assert errors == [
+        f"Incident {linked.pk} happened after the effective date (2020-11-02 > 2020-11-01): "
+        "it cannot be evidence for it."
+    ]
+    api = token_client(analyst, read_only=False)
+    response = create(api, civilians, effective_date="2020-11-01", incidents=[linked.pk])
+    assert response.status_code == 400 and "incidents" in response.json(), response.json()
+    assert not StatusUpdate.objects.exists()
+    # On the day it happened, it is.
+    assert create(api, civilians, effective_date="2020-11-02", incidents=[linked.pk]).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("field", "values", "message"),
     [
