@@ -572,6 +572,8 @@ def commitment_update(
     With ``deadline``, a deadline revision is appended in the same operation (as
     ``deadline_set`` would, with ``deadline_reason``, else ``reason``, and ``source``), so
     that a commitment can become one-off together with the deadline it then needs."""
+    if deadline is not None and _is_current_deadline(commitment, deadline):
+        deadline = None  # sent again (a PUT repeats every field): no change, no revision
     errors = _apply_changes(commitment, EDITABLE_COMMITMENT_FIELDS, changes)
     if deadline_reason is None:
         deadline_reason = reason
@@ -611,6 +613,15 @@ def obligation_add(*, commitment: Commitment, party, user=None) -> Obligation:
 
 
 # Deadlines
+
+
+def _is_current_deadline(commitment: Commitment, spec: DeadlineInput) -> bool:
+    """Whether ``spec`` says what the commitment's current deadline says."""
+    current = commitment.current_deadline
+    if current is None:
+        return False
+    after = spec.after_commitment.pk if spec.after_commitment is not None else None
+    return (current.due_on, current.within_days, current.after_commitment_id) == (spec.due_on, spec.within_days, after)
 
 
 def _next_revision(commitment: Commitment) -> int:
@@ -659,10 +670,13 @@ def deadline_set(
     source: SourceInput | None = None,
 ) -> Deadline:
     """Append a deadline revision and make it current. The first revision is the
-    original; every later one (an extension) needs a reason and a source."""
+    original; every later one (an extension) needs a reason and a source. The current
+    deadline given again appends nothing."""
     # Lock the commitment (its row only, not its agreement's) so two analysts extending
     # at once get revisions 2 and 3.
     locked = Commitment.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=commitment.pk)
+    if _is_current_deadline(locked, deadline):
+        return locked.current_deadline  # the same deadline again: no change, no revision
     new = _deadline_build(
         commitment=locked, spec=deadline, revision=_next_revision(locked), user=user, reason=reason, source=source
     )

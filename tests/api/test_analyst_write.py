@@ -298,3 +298,32 @@ def test_binding_another_party_through_the_api(analyst_api, demo):
     assert [o["party"] for o in response.json()["obligations"]] == ["ARM", "AZE", "RUS"]
     again = analyst_api.post(f"/api/v1/commitments/{lists.pk}/obligations/", {"party": "RUS"}, format="json")
     assert again.status_code == 400
+
+
+def test_the_current_deadline_sent_again_is_no_revision(analyst_api, demo):
+    """A PUT repeats every field, and a PATCH may repeat the deadline: the same deadline
+    again changes nothing (no revision 2 saying "by 13 Nov" twice), needs no extension
+    reason, and a different one is still an extension."""
+    lists = Commitment.objects.get(category="prisoners")
+    url = f"/api/v1/commitments/{lists.pk}/"
+    same = analyst_api.get(url).json()["deadline"]
+    same = {"kind": same["kind"], **({"date": same["date"]} if same["kind"] == "date" else {"days": same["days"]})}
+    for body in (
+        {"deadline": same, "reason": "Sent again."},
+        {"deadline": same, "title": "POW lists, again", "reason": "Wording."},
+    ):
+        response = analyst_api.patch(url, body, format="json", HTTP_IF_MATCH=analyst_api.get(url)["ETag"])
+        assert response.status_code == 200, response.json()
+        assert response.json()["deadline"]["revision"] == 1
+    assert Deadline.objects.filter(commitment=lists).count() == 1
+    assert Commitment.objects.get(pk=lists.pk).title == "POW lists, again"
+    extension = {
+        "deadline": {"kind": "date", "date": "2020-11-13"},
+        "reason": "One more week.",
+        "source": {"publisher": "OSCE", "published_on": "2020-11-06"},
+    }
+    response = analyst_api.patch(url, extension, format="json", HTTP_IF_MATCH=analyst_api.get(url)["ETag"])
+    assert response.json()["deadline"]["revision"] == 2
+    again = analyst_api.patch(url, extension, format="json", HTTP_IF_MATCH=analyst_api.get(url)["ETag"])
+    assert again.status_code == 200 and again.json()["deadline"]["revision"] == 2
+    assert Deadline.objects.filter(commitment=lists).count() == 2
