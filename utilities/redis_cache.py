@@ -3,7 +3,7 @@
 django.core.cache.backends.redis builds a new ``redis.Redis`` for every operation, and
 redis-py's constructor fills a table of some 150 response callbacks each time: about a
 millisecond of CPU per cache call here, more than the call itself (a cached API page
-makes two: one for the throttle (RedisCache.count_in), one for the page). A client is a thin wrapper of its
+makes two: one for the throttle (RedisCache.run_script), one for the page). A client is a thin wrapper of its
 pool and safe to share, so it is built once per pool and kept."""
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -27,17 +27,14 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClients
+        self._scripts = {}
 
-    def count_in(self, key: str, others: list[str], timeout: float) -> tuple[int, dict[str, int]]:
-        """Add one to the counter ``key`` (made with ``timeout`` if absent) in one atomic step,
-        and read the counters ``others``; one round trip. Returns the count after the
-        addition and the others' counts (absent ones left out)."""
-        names = [self.make_and_validate_key(name) for name in (key, *others)]
-        # MULTI/EXEC: the counter cannot expire between its making and its increment.
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
-        pipe.set(names[0], 0, ex=self.get_backend_timeout(timeout), nx=True)
-        pipe.incr(names[0])
-        pipe.mget(names[1:])
-        _, count, values = pipe.execute()
-        # Django's serializer keeps integers as such (so that incr works on them).
-        return count, {name: int(value) for name, value in zip(others, values, strict=True) if value is not None}
+    def run_script(self, script: str, key: str, *args):
+        """Run the Lua ``script`` on the cache's key ``key`` (KEYS[1], with the cache's
+        prefix and version) with ``args`` (ARGV): one round trip, one atomic step. The
+        script is sent once per client, then called by its hash (EVALSHA)."""
+        client = self._cache.get_client(key, write=True)
+        registered = self._scripts.get((id(client), script))
+        if registered is None:
+            registered = self._scripts[(id(client), script)] = client.register_script(script)
+        return registered(keys=[self.make_and_validate_key(key)], args=list(args))

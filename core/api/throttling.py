@@ -9,12 +9,11 @@ slices is counted (one more than the rate's duration), so the limit is never exc
 any stretch of the duration; a client may be refused up to one slice early (a minute, for
 an hourly rate).
 
-On Redis (production's shared cache) each slice is a counter of its own, incremented in one
-atomic step, in the same round trip as the earlier slices' counts are read; the place a
-request gets in its slice, plus the earlier slices' counts, decides, so concurrent requests
-pass exactly the rate. Other caches (the database cache of
-the embedded default) have no atomic increment that keeps a timeout: there the counts are
-one list, read and written in two steps, exact for one process at a time.
+On Redis (production's shared cache) a user's slices are the fields of one hash, counted,
+checked and incremented by one Lua script (COUNT_SCRIPT): one round trip and one atomic
+step, so concurrent requests pass exactly the rate. Other caches (the database cache of
+the embedded default) have no atomic step that keeps a timeout: there the counts are one
+list, read and written in two steps, exact for one process at a time.
 """
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -23,28 +22,47 @@ from rest_framework.throttling import UserRateThrottle
 
 from utilities.redis_cache import RedisCache
 
+# KEYS[1]: the user's hash (slice number -> count). ARGV: the current slice, the first slice
+# of the window, the rate, the hash's lifetime (seconds). Drops the slices that left the
+# window, sums the others; below the rate, counts the request. Returns {1 or 0 (counted or
+# refused), the oldest slice still counted (or -1)}.
+COUNT_SCRIPT = """
+local current, first, rate = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local counts = redis.call('HGETALL', KEYS[1])
+local total, oldest = 0, -1
+for i = 1, #counts, 2 do
+  local slice = tonumber(counts[i])
+  if slice < first then
+    redis.call('HDEL', KEYS[1], counts[i])
+  else
+    total = total + tonumber(counts[i + 1])
+    if oldest == -1 or slice < oldest then oldest = slice end
+  end
+end
+if total >= rate then return {0, oldest} end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+if oldest == -1 then oldest = current end
+return {1, oldest}
+"""
+
 
 class SlicedUserRateThrottle(UserRateThrottle):
     SLICES = 60
-    # Another shape than DRF's list of times: another key (each Redis counter adds ":n").
-    cache_format = "throttle_%(scope)s_%(ident)s_slices"
+    # Another shape than DRF's list of times, and than this class's earlier list and
+    # counters: another key, so that no value of another shape is ever read (on Redis,
+    # a hash command on a string fails).
+    cache_format = "throttle_%(scope)s_%(ident)s_window"
 
     @classmethod
     def user_key(cls, user_pk) -> str:
         """The key of a user's counts (DRF's get_cache_key for an authenticated user)."""
         return cls.cache_format % {"scope": cls.scope, "ident": user_pk}
 
-    @staticmethod
-    def slice_key(key: str, number: int) -> str:
-        return f"{key}:{number}"
-
     @classmethod
-    def forget(cls, cache, user, now: float, duration: float = 3600) -> None:
-        """Drop ``user``'s counts around the moment ``now`` (for tests and support)."""
-        key = cls.user_key(user.pk)
-        current = int(now // (duration / cls.SLICES))
-        slices = [cls.slice_key(key, n) for n in range(current - cls.SLICES - 2, current + 2)]
-        cache.delete_many([key, *slices])
+    def forget(cls, cache, user) -> None:
+        """Drop ``user``'s counts (for tests and support)."""
+        cache.delete(cls.user_key(user.pk))
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -55,8 +73,9 @@ class SlicedUserRateThrottle(UserRateThrottle):
         self.now = self.timer()
         self.width = self.duration / self.SLICES
         current = int(self.now // self.width)
-        if isinstance(self._backend(), RedisCache):
-            return self._counted_atomically(current)
+        backend = self._backend()
+        if isinstance(backend, RedisCache):
+            return self._counted_atomically(backend, current)
         return self._counted_in_one_list(current)
 
     def _backend(self):
@@ -64,37 +83,27 @@ class SlicedUserRateThrottle(UserRateThrottle):
         the default alias, which isinstance sees instead of the RedisCache behind it."""
         return caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
 
-    def _counted_atomically(self, current: int) -> bool:
-        mine = self.slice_key(self.key, current)
-        lifetime = self.duration + 2 * self.width  # until the slice has left every window
-        keys = {self.slice_key(self.key, n): n for n in range(current - self.SLICES, current)}
-        # This request's place in its slice (1, 2...) and the earlier slices' counts.
-        place, earlier = self._backend().count_in(mine, list(keys), lifetime)
-        # [(slice, count)], oldest first, those still in the window: for wait().
-        self.history = sorted((keys[key], count) for key, count in earlier.items() if count)
-        self.history.append((current, place))
-        # Its own place, not a fresh read of its slice: concurrent requests each hold a
-        # different place, so exactly the rate pass, not none.
-        if sum(count for _, count in self.history) > self.num_requests:
-            self.cache.decr(mine)  # a refused request is not counted
-            return self.throttle_failure()
-        return True
+    def _counted_atomically(self, backend: RedisCache, current: int) -> bool:
+        lifetime = int(self.duration + 2 * self.width) + 1  # until the slice has left every window
+        counted, oldest = backend.run_script(
+            COUNT_SCRIPT, self.key, current, current - self.SLICES, self.num_requests, lifetime
+        )
+        self.oldest = oldest
+        return True if counted else self.throttle_failure()
 
     def _counted_in_one_list(self, current: int) -> bool:
         # [(slice, count)], oldest first, those still in the window.
-        self.history = [(s, n) for s, n in self.cache.get(self.key, []) if s >= current - self.SLICES]
-        if sum(n for _, n in self.history) >= self.num_requests:
+        history = [(s, n) for s, n in self.cache.get(self.key, []) if s >= current - self.SLICES]
+        self.oldest = history[0][0] if history else current
+        if sum(n for _, n in history) >= self.num_requests:
             return self.throttle_failure()
-        if self.history and self.history[-1][0] == current:
-            self.history[-1] = (current, self.history[-1][1] + 1)
+        if history and history[-1][0] == current:
+            history[-1] = (current, history[-1][1] + 1)
         else:
-            self.history.append((current, 1))
-        self.cache.set(self.key, self.history, self.duration + self.width)
+            history.append((current, 1))
+        self.cache.set(self.key, history, self.duration + self.width)
         return True
 
     def wait(self):
         """Seconds until the oldest counted slice leaves the window."""
-        if not self.history:
-            return None
-        oldest = self.history[0][0]
-        return max(0.0, (oldest + self.SLICES + 1) * self.width - self.now)
+        return max(0.0, (self.oldest + self.SLICES + 1) * self.width - self.now)

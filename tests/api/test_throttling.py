@@ -1,7 +1,6 @@
 """core.api.throttling: the per-user rate over a sliding window, counted in slices."""
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -34,14 +33,13 @@ def allowed(user) -> bool:
 @pytest.fixture(params=["database", "redis"])
 def clock(request, partner, monkeypatch):
     """The throttle on the tests' default cache (the database: one list of counts) and on
-    Redis (production: a counter per slice)."""
+    Redis (production: the slices of one hash, counted by a script)."""
     counts = cache if request.param == "database" else RedisCache(redis_url(), {})
     monkeypatch.setattr(Clock, "cache", counts)
     start = Clock.time
-    Clock.forget(counts, partner, start)
+    Clock.forget(counts, partner)
     yield Clock
-    for moment in (start, Clock.time):
-        Clock.forget(counts, partner, moment)
+    Clock.forget(counts, partner)
     Clock.time = start
 
 
@@ -76,7 +74,7 @@ def test_twenty_concurrent_requests_pass_the_rate_once(partner):
         THROTTLE_RATES = {"user": "5/hour"}
         cache = shared
 
-    Five.forget(shared, partner, time.time())
+    Five.forget(shared, partner)
     start = threading.Barrier(20)
 
     def request(_):
@@ -88,10 +86,10 @@ def test_twenty_concurrent_requests_pass_the_rate_once(partner):
     try:
         assert results.count(True) == 5
         assert not Five().allow_request(Request(partner), None)  # refused ones were not counted...
-        Five.forget(shared, partner, time.time())
+        Five.forget(shared, partner)
         assert Five().allow_request(Request(partner), None)  # ...and the window empties
     finally:
-        Five.forget(shared, partner, time.time())
+        Five.forget(shared, partner)
 
 
 def test_twenty_concurrent_requests_pass_the_rate_once_on_the_configured_cache(partner, settings):
@@ -104,7 +102,7 @@ def test_twenty_concurrent_requests_pass_the_rate_once_on_the_configured_cache(p
         THROTTLE_RATES = {"user": "5/hour"}
 
     assert Five.cache is cache  # DRF's default, the proxy
-    Five.forget(cache, partner, time.time())
+    Five.forget(cache, partner)
     start = threading.Barrier(20)
 
     def request(_):
@@ -116,4 +114,4 @@ def test_twenty_concurrent_requests_pass_the_rate_once_on_the_configured_cache(p
             results = list(pool.map(request, range(20)))
         assert results.count(True) == 5
     finally:
-        Five.forget(cache, partner, time.time())
+        Five.forget(cache, partner)
