@@ -230,16 +230,22 @@ def test_add_a_row_without_javascript_keeps_what_was_typed(analyst_in, parties):
     assert not Agreement.objects.exists()
 
 
-def test_an_edit_replaces_the_lists_and_keeps_its_reason_in_the_history(analyst_in, analyst, parties, geneva):
-    armenia, azerbaijan, icrc = parties
-    agreement = services.agreement_create(
+def draft_statement(analyst, participants, **extra):
+    """A joint statement of 17 Oct 2020 in Baku's zone, entered through the service."""
+    return services.agreement_create(
         title="Draft statement",
         kind=AgreementKind.JOINT_STATEMENT,
         signed_on=date(2020, 10, 17),
         timezone_name="Asia/Baku",
-        participants=[(armenia, "signatory"), (azerbaijan, "signatory")],
+        participants=participants,
         user=analyst,
+        **extra,
     )
+
+
+def test_an_edit_replaces_the_lists_and_keeps_its_reason_in_the_history(analyst_in, analyst, parties, geneva):
+    armenia, azerbaijan, icrc = parties
+    agreement = draft_statement(analyst, [(armenia, "signatory"), (azerbaijan, "signatory")])
     url = f"/commitments/agreements/{agreement.pk}/edit/"
     page = analyst_in.get(url)
     assert page.status_code == 200 and 'value="Asia/Baku"' in page.text
@@ -272,14 +278,10 @@ def test_the_edit_page_shows_the_dates_as_the_date_picker_reads_them(analyst_in,
     # An <input type="date"> shows only yyyy-mm-dd: a localised value (17/10/2020 in en-gb)
     # is shown empty, so saving the page without retyping every date refused or lost them.
     armenia, _, _ = parties
-    agreement = services.agreement_create(
-        title="Draft statement",
-        kind=AgreementKind.JOINT_STATEMENT,
-        signed_on=date(2020, 10, 17),
-        timezone_name="Asia/Baku",
-        participants=[(armenia, "signatory")],
+    agreement = draft_statement(
+        analyst,
+        [(armenia, "signatory")],
         sources=[services.SourceInput(publisher="Kremlin", published_on=date(2020, 10, 18))],
-        user=analyst,
     )
     page = analyst_in.get(f"/commitments/agreements/{agreement.pk}/edit/").text
     assert 'name="signed_on" value="2020-10-17"' in page
