@@ -256,10 +256,7 @@ def _deadlines_follow_agreement(*, agreement: Agreement, user=None, reason: str 
         deadline.resolve()
         if (deadline.due_date, deadline.due_at) == before:
             continue
-        _track(deadline, user, reason or "The agreement's date or time zone changed").save(
-            update_fields=["due_date", "due_at"]
-        )
-        _obligations_follow_deadline(commitment=commitment, deadline=deadline)
+        _deadline_save_resolved(commitment, deadline, user, reason or "The agreement's date or time zone changed")
         moved.append(commitment.pk)
     if moved:
         Commitment.objects.filter(pk__in=moved).update(updated_at=timezone.now())
@@ -702,6 +699,13 @@ def _obligations_follow_deadline(*, commitment: Commitment, deadline: Deadline |
     commitment.obligations.exclude(due_at=due_at).update(due_at=due_at, updated_at=timezone.now())
 
 
+def _deadline_save_resolved(commitment: Commitment, deadline: Deadline, user, reason: str) -> None:
+    """Save a current deadline just resolved again (its due day and moment), with a
+    historical row; the obligations follow. The caller sends deadlines_changed, once."""
+    _track(deadline, user, reason).save(update_fields=["due_date", "due_at"])
+    _obligations_follow_deadline(commitment=commitment, deadline=deadline)
+
+
 def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
     """Re-resolve deadlines that hang on ``commitment``'s fulfilment."""
     moved = []
@@ -710,10 +714,9 @@ def _deadlines_resolve_dependents(*, commitment: Commitment, user=None) -> None:
         # Both are at hand (the dependent with its agreement): resolve() reads them.
         deadline.commitment, deadline.after_commitment = dependent, commitment
         deadline.resolve()
-        _track(deadline, user, f"{commitment.reference} fulfilled on {commitment.fulfilled_on}").save(
-            update_fields=["due_date", "due_at"]
+        _deadline_save_resolved(
+            dependent, deadline, user, f"{commitment.reference} fulfilled on {commitment.fulfilled_on}"
         )
-        _obligations_follow_deadline(commitment=dependent, deadline=deadline)
         moved.append(dependent.pk)
     if moved:
         deadlines_changed.send(sender=Commitment, commitment_ids=moved)
